@@ -1,0 +1,91 @@
+// Package i18n holds message catalogues and language negotiation. Italian is
+// the default language; English is the second catalogue. Each package keeps
+// its own Catalog next to the code that uses it.
+package i18n
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Languages supported, default first.
+var Languages = []string{"it", "en"}
+
+// Default is the language used when nothing else matches.
+const Default = "it"
+
+// Catalog maps language → message key → fmt format.
+type Catalog map[string]map[string]string
+
+// T returns the message for key in lang formatted with args, falling back to
+// Italian, then to the key itself (so a missing message is visible, not blank).
+func (c Catalog) T(lang, key string, args ...any) string {
+	format, ok := c[lang][key]
+	if !ok {
+		format, ok = c[Default][key]
+	}
+	if !ok {
+		return key
+	}
+	if len(args) == 0 {
+		return format
+	}
+	return fmt.Sprintf(format, args...)
+}
+
+// Missing lists "lang:key" pairs present in one language but not another.
+func (c Catalog) Missing() []string {
+	all := map[string]bool{}
+	for _, msgs := range c {
+		for k := range msgs {
+			all[k] = true
+		}
+	}
+	var missing []string
+	for _, lang := range Languages {
+		for k := range all {
+			if _, ok := c[lang][k]; !ok {
+				missing = append(missing, lang+":"+k)
+			}
+		}
+	}
+	sort.Strings(missing)
+	return missing
+}
+
+// Negotiate picks the language: an explicit choice (?lang=en) wins, then the
+// first supported tag of an Accept-Language header, then Italian.
+func Negotiate(explicit, acceptLanguage string) string {
+	if Supported(explicit) {
+		return explicit
+	}
+	best, bestQ := "", -1.0
+	for _, part := range strings.Split(acceptLanguage, ",") {
+		tag, q := strings.TrimSpace(part), 1.0
+		if i := strings.Index(tag, ";"); i >= 0 {
+			if _, err := fmt.Sscanf(strings.TrimSpace(tag[i+1:]), "q=%g", &q); err != nil {
+				q = 0
+			}
+			tag = strings.TrimSpace(tag[:i])
+		}
+		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
+		if Supported(base) && q > bestQ {
+			best, bestQ = base, q
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return Default
+}
+
+// Supported reports whether lang has a catalogue.
+func Supported(lang string) bool {
+	for _, l := range Languages {
+		if l == lang {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,49 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestToHTML(t *testing.T) {
+	for _, tc := range []struct {
+		name, in string
+		want     []string
+		notWant  []string
+	}{
+		{"emphasis", "Ciao **mondo**", []string{"<strong>mondo</strong>"}, nil},
+		{"raw html dropped", "<script>alert(1)</script>\n\ntesto", []string{"testo"}, []string{"<script"}},
+		{"inline html dropped", "a <img src=x onerror=alert(1)> b", nil, []string{"<img", "onerror"}},
+		{"javascript link", "[clic](javascript:alert(1))", []string{"clic"}, []string{"javascript:", "<a"}},
+		{"mixed case scheme", "[clic](JaVaScRiPt:alert(1))", []string{"clic"}, []string{"<a"}},
+		{"data image", "![x](data:text/html;base64,PHNjcmlwdD4=)", nil, []string{"data:", "<img"}},
+		{"vbscript autolink", "<vbscript:msgbox>", nil, []string{"<a"}},
+		{"https link kept", "[sito](https://www.comune.example/)", []string{`<a href="https://www.comune.example/">sito</a>`}, nil},
+		{"relative link kept", "[privacy](/privacy)", []string{`href="/privacy"`}, nil},
+		{"mailto kept", "<mailto:urp@comune.example>", []string{`href="mailto:urp@comune.example"`}, nil},
+		{"table", "| a | b |\n|---|---|\n| 1 | 2 |", []string{"<table>"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(ToHTML(tc.in))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output %q lacks %q", got, w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(strings.ToLower(got), strings.ToLower(w)) {
+					t.Errorf("output %q contains %q", got, w)
+				}
+			}
+		})
+	}
+}
+
+func TestToInlineHTML(t *testing.T) {
+	if got := ToInlineHTML("solo *testo*"); got != "solo <em>testo</em>" {
+		t.Errorf("got %q", got)
+	}
+	if got := ToHTML("   "); got != "" {
+		t.Errorf("blank = %q", got)
+	}
+}

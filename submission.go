@@ -1,0 +1,104 @@
+package modulario
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// SubmissionStatus is where a request stands in its life.
+type SubmissionStatus string
+
+// Submission statuses (the full lifecycle arrives with the back-office).
+const (
+	StatusReceived   SubmissionStatus = "received"
+	StatusInCharge   SubmissionStatus = "in_charge"
+	StatusWaiting    SubmissionStatus = "waiting_integration"
+	StatusIntegrated SubmissionStatus = "integration_received"
+	StatusConcluded  SubmissionStatus = "concluded"
+	StatusRejected   SubmissionStatus = "rejected"
+	StatusWithdrawn  SubmissionStatus = "withdrawn"
+)
+
+// Channel is how a request reached the comune.
+type Channel string
+
+// Channels.
+const (
+	ChannelWeb     Channel = "web"
+	ChannelAPI     Channel = "api"
+	ChannelPhone   Channel = "phone"
+	ChannelCounter Channel = "counter"
+	ChannelEmail   Channel = "email"
+)
+
+// Submission is a citizen's request made against one version of a form.
+type Submission struct {
+	ID uint64 `json:"id"`
+	// Number is the request number shown to the citizen, "YYYY-NNNNNNN",
+	// sequential per calendar year and never reused.
+	Number string `json:"number"`
+	// Token is the unguessable key of the private tracking page.
+	Token    string           `json:"token"`
+	FormSlug string           `json:"form_slug"`
+	Version  int              `json:"version"`
+	Office   string           `json:"office,omitempty"`
+	Status   SubmissionStatus `json:"status"`
+	Channel  Channel          `json:"channel"`
+	// Data is the answers as a JSON object, valid against the version's schema.
+	Data        json.RawMessage `json:"data"`
+	Attachments []Attachment    `json:"attachments,omitempty"`
+	Timeline    []Event         `json:"timeline,omitempty"`
+	CreatedAt   time.Time       `json:"created_at"`
+	UpdatedAt   time.Time       `json:"updated_at"`
+}
+
+// Event is one entry of a submission's timeline.
+type Event struct {
+	Type    string           `json:"type"` // e.g. "received"
+	Status  SubmissionStatus `json:"status,omitempty"`
+	Message string           `json:"message,omitempty"`
+	At      time.Time        `json:"at"`
+}
+
+// Attachment describes an uploaded file. Its content is stored apart from
+// the JSON of drafts and submissions.
+type Attachment struct {
+	// ID is an unguessable identifier; the answer of a file field holds it.
+	ID string `json:"id"`
+	// Pointer is the JSON pointer of the field the file answers.
+	Pointer     string    `json:"pointer"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// SubmissionService stores submissions durably.
+type SubmissionService interface {
+	// CreateSubmission assigns ID, Number, Token, timestamps and the
+	// "received" event, and stores s durably (fsynced) before returning.
+	// attachmentIDs are attachments already stored with PutAttachment
+	// (e.g. uploaded in draft steps); they become owned by the submission.
+	// If draftToken is not empty that draft is deleted in the same
+	// transaction. Returns EINVALID if an attachment is unknown.
+	CreateSubmission(ctx context.Context, s *Submission, draftToken string) error
+	// FindSubmissionByToken returns a submission by tracking token.
+	// Returns ENOTFOUND if none matches.
+	FindSubmissionByToken(ctx context.Context, token string) (*Submission, error)
+	// FindSubmissionByNumber returns a submission by request number.
+	// Returns ENOTFOUND if none matches.
+	FindSubmissionByNumber(ctx context.Context, number string) (*Submission, error)
+	// CountSubmissions returns the number of stored submissions.
+	CountSubmissions(ctx context.Context) (int, error)
+}
+
+// AttachmentService stores file contents.
+type AttachmentService interface {
+	// PutAttachment assigns a.ID and CreatedAt, computes Size and SHA256,
+	// and stores content. Owner is "draft:<token>" while a draft holds it.
+	PutAttachment(ctx context.Context, a *Attachment, owner string, content []byte) error
+	// FindAttachment returns metadata and content. Returns ENOTFOUND.
+	FindAttachment(ctx context.Context, id string) (*Attachment, []byte, error)
+}
