@@ -36,7 +36,8 @@ type Config struct {
 }
 
 // Server is the citizen-side HTTP handler.
-type Server struct{ /* implementation-defined */ }
+type Server struct { /* implementation-defined */
+}
 
 // New validates cfg, parses templates and builds the routes.
 func New(cfg Config) (*Server, error) { panic("TODO") }
