@@ -79,10 +79,12 @@ type Attachment struct {
 type SubmissionService interface {
 	// CreateSubmission assigns ID, Number, Token, timestamps and the
 	// "received" event, and stores s durably (fsynced) before returning.
-	// attachmentIDs are attachments already stored with PutAttachment
+	// s.Attachments are attachments already stored with PutAttachment
 	// (e.g. uploaded in draft steps); they become owned by the submission.
 	// If draftToken is not empty that draft is deleted in the same
-	// transaction. Returns EINVALID if an attachment is unknown.
+	// transaction. Returns EINVALID if an attachment is unknown or owned by
+	// someone else, and ENOTFOUND if the draft no longer exists (so a
+	// double click cannot create two requests).
 	CreateSubmission(ctx context.Context, s *Submission, draftToken string) error
 	// FindSubmissionByToken returns a submission by tracking token.
 	// Returns ENOTFOUND if none matches.

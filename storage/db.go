@@ -1,0 +1,270 @@
+// Package storage implements Modulario's domain services on bbolt, an
+// embedded key/value store: one file, one writer, many readers. Values are
+// JSON; keys are big-endian sequences where order matters; secondary indexes
+// are buckets of their own so queries never scan everything.
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	// The request-number year follows the comune's clock (Europe/Rome) even
+	// on hosts without a zoneinfo database.
+	_ "time/tzdata"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+)
+
+// Bucket names. Index buckets map a composite key to an ID (or hold empty
+// values when the key itself carries the ID).
+var (
+	bucketForms             = []byte("forms")               // slug → Form
+	bucketVersions          = []byte("versions")            // slug\x00be(number) → Version
+	bucketDrafts            = []byte("drafts")              // token → Draft
+	bucketDraftExpiry       = []byte("draft_expiry")        // be(unixnano)\x00token → ""
+	bucketSubmissions       = []byte("submissions")         // be(id) → Submission
+	bucketSubmissionTokens  = []byte("submission_tokens")   // token → be(id)
+	bucketSubmissionNumbers = []byte("submission_numbers")  // number → be(id)
+	bucketSubmissionOffice  = []byte("submission_office")   // office\x00status\x00be(unixnano)\x00be(id) → ""
+	bucketSubmissionForm    = []byte("submission_form")     // slug\x00be(unixnano)\x00be(id) → ""
+	bucketAttachments       = []byte("attachments")         // id → attachmentRecord
+	bucketAttachmentData    = []byte("attachment_contents") // id → bytes
+	bucketAttachmentOwners  = []byte("attachment_owners")   // owner\x00id → ""
+	bucketCounters          = []byte("counters")            // year → be(last number)
+)
+
+var allBuckets = [][]byte{
+	bucketForms, bucketVersions, bucketDrafts, bucketDraftExpiry,
+	bucketSubmissions, bucketSubmissionTokens, bucketSubmissionNumbers,
+	bucketSubmissionOffice, bucketSubmissionForm,
+	bucketAttachments, bucketAttachmentData, bucketAttachmentOwners, bucketCounters,
+}
+
+// Defaults for Options.
+const (
+	DefaultTimeout           = 2 * time.Second
+	DefaultMaxBatchSize      = 64
+	DefaultMaxBatchDelay     = 2 * time.Millisecond
+	DefaultMaxAttachmentSize = 25 << 20
+)
+
+// Options tune Open. The zero value gives sensible defaults.
+type Options struct {
+	// Timeout is how long Open waits for the file lock held by another
+	// process before failing. Default DefaultTimeout.
+	Timeout time.Duration
+	// MaxBatchSize is how many concurrent writers share one commit (group
+	// commit). Match it to the expected concurrency. Default 64.
+	MaxBatchSize int
+	// MaxBatchDelay is the longest a writer waits for others to join its
+	// commit. Default 2 ms.
+	MaxBatchDelay time.Duration
+	// Location decides the calendar year of request numbers. Default Europe/Rome.
+	Location *time.Location
+	// MaxAttachmentSize caps one attachment's content in bytes. Default 25 MB.
+	MaxAttachmentSize int64
+}
+
+// DB is a Modulario store in one bbolt file.
+type DB struct {
+	bolt *bolt.DB
+	loc  *time.Location
+
+	maxAttachmentSize int64
+	writers           atomic.Int32 // callers inside batch
+
+	// Now returns the current time; tests replace it to control expiry
+	// and request-number years.
+	Now func() time.Time
+}
+
+// Open opens (creating if needed) the database file at path and its parent
+// directory. It fails with a clear error if another process holds the file.
+func Open(path string, opts Options) (*DB, error) {
+	opts = opts.withDefaults()
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("storage: create data directory: %w", err)
+	}
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("storage: %s is locked by another process (is another modulario running?): %w", path, err)
+	} else if err != nil {
+		return nil, fmt.Errorf("storage: open %s: %w", path, err)
+	}
+	bdb.MaxBatchSize = opts.MaxBatchSize
+	bdb.MaxBatchDelay = opts.MaxBatchDelay
+	bdb.NoSync = false // acknowledged writes must survive a crash
+
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: create buckets: %w", err)
+	}
+	return &DB{
+		bolt:              bdb,
+		loc:               opts.Location,
+		maxAttachmentSize: opts.MaxAttachmentSize,
+		Now:               time.Now,
+	}, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.Timeout <= 0 {
+		o.Timeout = DefaultTimeout
+	}
+	if o.MaxBatchSize <= 0 {
+		o.MaxBatchSize = DefaultMaxBatchSize
+	}
+	if o.MaxBatchDelay <= 0 {
+		o.MaxBatchDelay = DefaultMaxBatchDelay
+	}
+	if o.Location == nil {
+		if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+			o.Location = loc
+		} else {
+			o.Location = time.UTC
+		}
+	}
+	if o.MaxAttachmentSize <= 0 {
+		o.MaxAttachmentSize = DefaultMaxAttachmentSize
+	}
+	return o
+}
+
+// Close closes the database file.
+func (db *DB) Close() error {
+	if err := db.bolt.Close(); err != nil {
+		return fmt.Errorf("storage: close: %w", err)
+	}
+	return nil
+}
+
+// Path returns the database file name.
+func (db *DB) Path() string { return db.bolt.Path() }
+
+// now returns the injected clock's time with its monotonic reading dropped,
+// so stored and returned times compare equal.
+func (db *DB) now() time.Time { return db.Now().Round(0) }
+
+// view runs fn in a read-only transaction.
+func (db *DB) view(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return wrap(db.bolt.View(fn))
+}
+
+// update runs fn in a write transaction that is committed (and fsynced)
+// before it returns.
+func (db *DB) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	return wrap(db.bolt.Update(fn))
+}
+
+// batch runs fn in a write transaction shared with concurrent callers
+// (group commit). fn may run more than once, so it must only change the
+// transaction and variables it fully reassigns. A lone writer commits at
+// once instead of waiting MaxBatchDelay for company.
+func (db *DB) batch(ctx context.Context, fn func(tx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	defer db.writers.Add(-1)
+	if db.writers.Add(1) == 1 {
+		return wrap(db.bolt.Update(fn))
+	}
+	return wrap(db.bolt.Batch(fn))
+}
+
+// wrap passes *modulario.Error through and turns anything else (bbolt,
+// encoding) into EINTERNAL with the cause kept for logs.
+func wrap(err error) error {
+	var e *modulario.Error
+	if err == nil || errors.As(err, &e) {
+		return err
+	}
+	return &modulario.Error{Code: modulario.EINTERNAL, Message: "Internal error.", Err: err}
+}
+
+// getJSON decodes the value under key into v; it reports false if missing.
+// json.Unmarshal copies, so nothing outlives the transaction.
+func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
+	buf := b.Get(key)
+	if buf == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(buf, v); err != nil {
+		return true, fmt.Errorf("decode %q: %w", key, err)
+	}
+	return true, nil
+}
+
+func putJSON(b *bolt.Bucket, key []byte, v any) error {
+	buf, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode %q: %w", key, err)
+	}
+	return b.Put(key, buf)
+}
+
+// u64 encodes v big-endian so byte order equals numeric order.
+func u64(v uint64) []byte {
+	b := make([]byte, 8)
+	binary.BigEndian.PutUint64(b, v)
+	return b
+}
+
+// timeKey encodes t for ordered index keys.
+func timeKey(t time.Time) []byte { return u64(uint64(t.UnixNano())) }
+
+// joinKey concatenates parts with a NUL separator, which never appears in
+// slugs, tokens or statuses, so prefixes cannot collide ("a" vs "ab").
+func joinKey(parts ...[]byte) []byte {
+	n := len(parts)
+	for _, p := range parts {
+		n += len(p)
+	}
+	k := make([]byte, 0, n)
+	for i, p := range parts {
+		if i > 0 {
+			k = append(k, 0)
+		}
+		k = append(k, p...)
+	}
+	return k
+}
+
+// newToken returns n random bytes as unpadded base64url.
+func newToken(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails (it crashes instead)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+func invalidf(format string, args ...any) error {
+	return modulario.Errorf(modulario.EINVALID, format, args...)
+}
+
+func notFoundf(format string, args ...any) error {
+	return modulario.Errorf(modulario.ENOTFOUND, format, args...)
+}

@@ -1,0 +1,168 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"time"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+)
+
+// DraftService stores citizens' answers between steps.
+type DraftService struct {
+	db *DB
+}
+
+var _ modulario.DraftService = (*DraftService)(nil)
+
+// NewDraftService returns the DraftService of db.
+func NewDraftService(db *DB) *DraftService { return &DraftService{db: db} }
+
+// CreateDraft assigns Token and timestamps and stores d. Returns EINVALID
+// if ExpiresAt or FormSlug is missing.
+func (s *DraftService) CreateDraft(ctx context.Context, d *modulario.Draft) error {
+	if d.ExpiresAt.IsZero() {
+		return invalidf("The draft needs an expiry time.")
+	}
+	if d.FormSlug == "" {
+		return invalidf("The draft needs a form.")
+	}
+	draft := *d
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		// Reassigned on every run: Batch may retry this function.
+		draft.Token = newToken(32)
+		draft.CreatedAt = s.db.now()
+		draft.UpdatedAt = draft.CreatedAt
+		return putDraft(tx, &draft)
+	})
+	if err != nil {
+		return err
+	}
+	*d = draft
+	return nil
+}
+
+// FindDraft returns a draft. Returns ENOTFOUND if missing or expired.
+func (s *DraftService) FindDraft(ctx context.Context, token string) (*modulario.Draft, error) {
+	var d *modulario.Draft
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		d, err = s.findLiveDraft(tx, token)
+		return err
+	})
+	return d, err
+}
+
+// findLiveDraft returns a draft that has not expired.
+func (s *DraftService) findLiveDraft(tx *bolt.Tx, token string) (*modulario.Draft, error) {
+	d, err := findDraft(tx, token)
+	if err != nil {
+		return nil, err
+	}
+	if !s.db.now().Before(d.ExpiresAt) {
+		return nil, notFoundf("The draft has expired.")
+	}
+	return d, nil
+}
+
+func findDraft(tx *bolt.Tx, token string) (*modulario.Draft, error) {
+	var d modulario.Draft
+	if token == "" {
+		return nil, notFoundf("Draft not found.")
+	}
+	if ok, err := getJSON(tx.Bucket(bucketDrafts), []byte(token), &d); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFoundf("Draft not found.")
+	}
+	return &d, nil
+}
+
+// UpdateDraft replaces a draft's data, consent, step, attachments and
+// expiry. Returns ENOTFOUND if missing or expired.
+func (s *DraftService) UpdateDraft(ctx context.Context, d *modulario.Draft) error {
+	var draft modulario.Draft
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		old, err := s.findLiveDraft(tx, d.Token)
+		if err != nil {
+			return err
+		}
+		draft = *old
+		draft.Data, draft.Consent, draft.Step = d.Data, d.Consent, d.Step
+		draft.Attachments = d.Attachments
+		if !d.ExpiresAt.IsZero() {
+			draft.ExpiresAt = d.ExpiresAt
+		}
+		draft.UpdatedAt = s.db.now()
+		if err := tx.Bucket(bucketDraftExpiry).Delete(expiryKey(old)); err != nil {
+			return err
+		}
+		return putDraft(tx, &draft)
+	})
+	if err != nil {
+		return err
+	}
+	*d = draft
+	return nil
+}
+
+// DeleteDraft removes a draft and the attachments it owns. Deleting a
+// missing draft is not an error.
+func (s *DraftService) DeleteDraft(ctx context.Context, token string) error {
+	return s.db.update(ctx, func(tx *bolt.Tx) error {
+		return deleteDraft(tx, token)
+	})
+}
+
+// PurgeExpiredDrafts deletes drafts (and their attachments) that expired
+// before now and returns how many. It walks the expiry index, not every draft.
+func (s *DraftService) PurgeExpiredDrafts(ctx context.Context, now time.Time) (int, error) {
+	var n int
+	err := s.db.update(ctx, func(tx *bolt.Tx) error {
+		n = 0
+		limit := timeKey(now)
+		var tokens []string
+		c := tx.Bucket(bucketDraftExpiry).Cursor()
+		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = c.Next() {
+			tokens = append(tokens, string(k[9:]))
+		}
+		for _, token := range tokens {
+			if err := deleteDraft(tx, token); err != nil {
+				return err
+			}
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
+
+// expiryKey is the draft's key in the expiry index.
+func expiryKey(d *modulario.Draft) []byte {
+	return joinKey(timeKey(d.ExpiresAt), []byte(d.Token))
+}
+
+func putDraft(tx *bolt.Tx, d *modulario.Draft) error {
+	if err := tx.Bucket(bucketDraftExpiry).Put(expiryKey(d), nil); err != nil {
+		return err
+	}
+	return putJSON(tx.Bucket(bucketDrafts), []byte(d.Token), d)
+}
+
+// deleteDraft removes a draft, its expiry entry and the attachments it
+// still owns.
+func deleteDraft(tx *bolt.Tx, token string) error {
+	d, err := findDraft(tx, token)
+	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketDraftExpiry).Delete(expiryKey(d)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketDrafts).Delete([]byte(token)); err != nil {
+		return err
+	}
+	return deleteOwnedAttachments(tx, ownerDraftPrefix+token)
+}

@@ -1,0 +1,216 @@
+package storage
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+)
+
+// SubmissionService stores citizens' requests durably.
+type SubmissionService struct {
+	db *DB
+}
+
+var _ modulario.SubmissionService = (*SubmissionService)(nil)
+
+// NewSubmissionService returns the SubmissionService of db.
+func NewSubmissionService(db *DB) *SubmissionService { return &SubmissionService{db: db} }
+
+// CreateSubmission assigns ID, Number, Token, timestamps, status and the
+// "received" event, re-owns s.Attachments, deletes the draft and stores s,
+// all in one transaction committed (fsynced) before it returns. Concurrent
+// calls share commits (group commit). CreatedAt, if set, decides the year
+// of the number; otherwise DB.Now does. Returns EINVALID if the form slug
+// or data is missing or an attachment is unknown or owned by another draft
+// or request, and ENOTFOUND if draftToken names no draft (already submitted
+// or purged), so a double submit cannot make two requests.
+func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario.Submission, draftToken string) error {
+	if sub.FormSlug == "" {
+		return invalidf("The request needs a form.")
+	}
+	if len(sub.Data) == 0 || !json.Valid(sub.Data) {
+		return invalidf("The request data is not valid JSON.")
+	}
+	var out modulario.Submission
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		// Batch may run this more than once: build out from scratch each time.
+		out = *sub
+		return s.create(tx, &out, draftToken)
+	})
+	if err != nil {
+		return err
+	}
+	*sub = out
+	return nil
+}
+
+// create fills in s and writes it with its indexes inside tx.
+func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draftToken string) error {
+	subs := tx.Bucket(bucketSubmissions)
+	id, err := subs.NextSequence()
+	if err != nil {
+		return err
+	}
+	if sub.CreatedAt.IsZero() {
+		sub.CreatedAt = s.db.now()
+	}
+	sub.CreatedAt = sub.CreatedAt.Round(0)
+	sub.ID = id
+	sub.UpdatedAt = sub.CreatedAt
+	sub.Status = modulario.StatusReceived
+	if sub.Channel == "" {
+		sub.Channel = modulario.ChannelWeb
+	}
+	sub.Timeline = append(append([]modulario.Event(nil), sub.Timeline...),
+		modulario.Event{Type: "received", Status: modulario.StatusReceived, At: sub.CreatedAt})
+	if sub.Number, err = s.nextNumber(tx, sub); err != nil {
+		return err
+	}
+	sub.Token = newToken(32)
+	if tx.Bucket(bucketSubmissionTokens).Get([]byte(sub.Token)) != nil {
+		return fmt.Errorf("tracking token collision")
+	}
+
+	if err := s.claimDraft(tx, sub, draftToken); err != nil {
+		return err
+	}
+	if err := putJSON(subs, u64(id), sub); err != nil {
+		return err
+	}
+	return putSubmissionIndexes(tx, sub)
+}
+
+// nextNumber increments the counter of the submission's year and returns
+// "YYYY-NNNNNNN". The counter lives in the same transaction as the
+// submission, so a crash can neither reuse nor skip a number.
+func (s *SubmissionService) nextNumber(tx *bolt.Tx, sub *modulario.Submission) (string, error) {
+	year := sub.CreatedAt.In(s.db.loc).Year()
+	counters := tx.Bucket(bucketCounters)
+	key := []byte(strconv.Itoa(year))
+	var last uint64
+	if v := counters.Get(key); len(v) == 8 {
+		last = binary.BigEndian.Uint64(v)
+	}
+	last++
+	if err := counters.Put(key, u64(last)); err != nil {
+		return "", err
+	}
+	number := fmt.Sprintf("%04d-%07d", year, last)
+	if tx.Bucket(bucketSubmissionNumbers).Get([]byte(number)) != nil {
+		return "", modulario.Errorf(modulario.ECONFLICT, "Request number %s already exists.", number)
+	}
+	return number, nil
+}
+
+// claimDraft moves the listed attachments to the submission and deletes
+// the draft with whatever attachments it still owns.
+func (s *SubmissionService) claimDraft(tx *bolt.Tx, sub *modulario.Submission, draftToken string) error {
+	from := ""
+	if draftToken != "" {
+		if _, err := findDraft(tx, draftToken); err != nil {
+			return err
+		}
+		from = ownerDraftPrefix + draftToken
+	}
+	to := ownerSubmissionPrefix + strconv.FormatUint(sub.ID, 10)
+	atts := make([]modulario.Attachment, len(sub.Attachments))
+	for i, a := range sub.Attachments {
+		stored, err := reownAttachment(tx, a.ID, from, to)
+		if err != nil {
+			return err
+		}
+		atts[i] = *stored
+		if a.Pointer != "" {
+			atts[i].Pointer = a.Pointer
+		}
+	}
+	if len(atts) > 0 {
+		sub.Attachments = atts
+	}
+	if draftToken == "" {
+		return nil
+	}
+	return deleteDraft(tx, draftToken)
+}
+
+// putSubmissionIndexes writes the token, number, office+status+time and
+// form+time index entries of sub.
+func putSubmissionIndexes(tx *bolt.Tx, sub *modulario.Submission) error {
+	id := u64(sub.ID)
+	if err := tx.Bucket(bucketSubmissionTokens).Put([]byte(sub.Token), id); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), id); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSubmissionOffice).Put(officeKey(sub), nil); err != nil {
+		return err
+	}
+	formKey := joinKey([]byte(sub.FormSlug), timeKey(sub.CreatedAt), id)
+	return tx.Bucket(bucketSubmissionForm).Put(formKey, nil)
+}
+
+// officeKey is sub's key in the inbox index: office, status, time, id.
+func officeKey(sub *modulario.Submission) []byte {
+	return joinKey([]byte(sub.Office), []byte(sub.Status), timeKey(sub.CreatedAt), u64(sub.ID))
+}
+
+// FindSubmissionByToken returns a submission by tracking token.
+// Returns ENOTFOUND if none matches.
+func (s *SubmissionService) FindSubmissionByToken(ctx context.Context, token string) (*modulario.Submission, error) {
+	return s.findByIndex(ctx, bucketSubmissionTokens, token)
+}
+
+// FindSubmissionByNumber returns a submission by request number.
+// Returns ENOTFOUND if none matches.
+func (s *SubmissionService) FindSubmissionByNumber(ctx context.Context, number string) (*modulario.Submission, error) {
+	return s.findByIndex(ctx, bucketSubmissionNumbers, number)
+}
+
+// FindSubmission returns a submission by ID. Returns ENOTFOUND if missing.
+func (s *SubmissionService) FindSubmission(ctx context.Context, id uint64) (*modulario.Submission, error) {
+	var sub *modulario.Submission
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		sub, err = findSubmission(tx, u64(id))
+		return err
+	})
+	return sub, err
+}
+
+func (s *SubmissionService) findByIndex(ctx context.Context, index []byte, key string) (*modulario.Submission, error) {
+	var sub *modulario.Submission
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		id := tx.Bucket(index).Get([]byte(key))
+		if key == "" || id == nil {
+			return notFoundf("Request not found.")
+		}
+		sub, err = findSubmission(tx, id)
+		return err
+	})
+	return sub, err
+}
+
+func findSubmission(tx *bolt.Tx, id []byte) (*modulario.Submission, error) {
+	var sub modulario.Submission
+	if ok, err := getJSON(tx.Bucket(bucketSubmissions), id, &sub); err != nil {
+		return nil, err
+	} else if !ok {
+		return nil, notFoundf("Request not found.")
+	}
+	return &sub, nil
+}
+
+// CountSubmissions returns the number of stored submissions.
+func (s *SubmissionService) CountSubmissions(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		n = tx.Bucket(bucketSubmissions).Stats().KeyN
+		return nil
+	})
+	return n, err
+}
