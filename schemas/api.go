@@ -4,14 +4,13 @@
 // decodes posted answers and validates them with citizen-friendly messages.
 package schemas
 
-// CONTRACT FILE: the types and signatures below are what renderer/ and
-// cmd/modulario code against. Implementations live in the other files of
-// this package; bodies here that panic are placeholders to be replaced.
+// CONTRACT FILE: the types below are what renderer/ and cmd/modulario code
+// against. Functions and methods live in the other files of this package:
+// parse.go (Parse, Load), compile.go (Compile, Fields, FieldAt, StepOf),
+// eval.go (Evaluate, State, Prune), decode.go (DecodeStep), validate.go
+// (Validate) and pointer.go (GetPointer, SetPointer, AddItem, RemoveItem).
 
-import (
-	"encoding/json"
-	"net/url"
-)
+import "encoding/json"
 
 // Definition is the form document an editor produces (see ARCHITECTURE.md).
 type Definition struct {
@@ -150,10 +149,13 @@ type Field struct {
 	ShowWhen []Trigger
 	// Step is the 1-based step the field belongs to.
 	Step int
-}
 
-// OptionLabel returns the label of the option whose value equals v, or "".
-func (f *Field) OptionLabel(v any) string { panic("TODO") }
+	// branchOnly is true when the field is declared only inside conditional
+	// branches (hidden unless one of them is active).
+	branchOnly bool
+	// typ is the JSON Schema type of the answer ("string", "integer", ...).
+	typ string
+}
 
 // Step is one page of the flow.
 type Step struct {
@@ -167,6 +169,8 @@ type Step struct {
 type Form struct {
 	Def   *Definition
 	Steps []*Step
+
+	c *compiled
 }
 
 // FieldError is one validation error.
@@ -174,74 +178,3 @@ type FieldError struct {
 	Pointer string `json:"pointer"` // JSON pointer of the answer ("" = whole form)
 	Message string `json:"message"` // for the citizen, in the requested language
 }
-
-// Parse validates doc against the embedded meta-schema and decodes it.
-// Errors are *modulario.Error EINVALID whose Fields map each offending JSON
-// pointer of the document to an English sentence; every error is reported.
-func Parse(doc []byte) (*Definition, error) { panic("TODO") }
-
-// Compile builds the field model and compiles the schema (refusing remote
-// $ref). Returns *modulario.Error EINVALID with pointer errors.
-func Compile(def *Definition) (*Form, error) { panic("TODO") }
-
-// Load is Parse followed by Compile.
-func Load(doc []byte) (*Form, error) { panic("TODO") }
-
-// Fields returns every field of every step, depth-first, in order.
-func (f *Form) Fields() []*Field { panic("TODO") }
-
-// FieldAt returns the field answering the JSON pointer (indices of repeat
-// items are allowed: "/membri/2/nome"), or nil.
-func (f *Form) FieldAt(pointer string) *Field { panic("TODO") }
-
-// State is the outcome of evaluating the form's conditions on some answers.
-type State struct { /* implementation-defined */
-}
-
-// Evaluate evaluates every if/then/else, dependentRequired and
-// dependentSchemas (top level, under allOf, inside objects and array items)
-// against data.
-func (f *Form) Evaluate(data map[string]any) *State { panic("TODO") }
-
-// Visible reports whether the field at pointer is active for these answers.
-func (s *State) Visible(pointer string) bool { panic("TODO") }
-
-// Required reports whether the field at pointer is required for these answers.
-func (s *State) Required(pointer string) bool { panic("TODO") }
-
-// Prune returns a copy of data without answers to fields that the other
-// answers hide (repeated until stable), so a stale hidden value never blocks
-// a submission or reaches storage. Unknown properties are kept (Validate
-// reports them).
-func (f *Form) Prune(data map[string]any) map[string]any { panic("TODO") }
-
-// DecodeStep reads the HTML form values posted for step n (input names are
-// JSON pointers) into a copy of data, converting to the schema's types
-// ("" removes the answer, "12,5" and "12.5" are numbers, checkbox groups
-// are arrays, "true"/"false" for booleans). File fields are left as they
-// are: the renderer stores uploads and sets their attachment IDs. The
-// returned errors are values that could not be converted ("abc" for a number).
-func (f *Form) DecodeStep(n int, data map[string]any, values url.Values, lang string) (map[string]any, []FieldError) {
-	panic("TODO")
-}
-
-// Validate checks data (pruned first by the caller) against the schema and
-// returns every error, in field order, with messages in lang ("it" or "en").
-// Properties that no field of the form declares are reported as unknown.
-func (f *Form) Validate(data map[string]any, lang string) []FieldError { panic("TODO") }
-
-// StepOf returns the step number of the field answering pointer, or 0.
-func (f *Form) StepOf(pointer string) int { panic("TODO") }
-
-// AddItem appends an empty item to the repeatable group at pointer (unless
-// MaxItems is reached) and returns the new data.
-func AddItem(data map[string]any, pointer string) map[string]any { panic("TODO") }
-
-// RemoveItem removes the item at pointer ("/membri/1") and returns the new data.
-func RemoveItem(data map[string]any, pointer string) map[string]any { panic("TODO") }
-
-// GetPointer returns the value at a JSON pointer, and whether it exists.
-func GetPointer(data any, pointer string) (any, bool) { panic("TODO") }
-
-// SetPointer sets the value at a JSON pointer, creating objects on the way.
-func SetPointer(data map[string]any, pointer string, v any) map[string]any { panic("TODO") }

@@ -1,0 +1,87 @@
+package schemas
+
+// topFields returns the answerable top-level fields in step order.
+func (f *Form) topFields() []*Field {
+	var out []*Field
+	for _, st := range f.Steps {
+		for _, fl := range st.Fields {
+			if fl.Kind != KindMarkdown {
+				out = append(out, fl)
+			}
+		}
+	}
+	return out
+}
+
+// unknownFields reports keys of obj that no field declares, recursing into
+// groups and the items of repeatable groups.
+func (f *Form) unknownFields(v any, fields []*Field, dp, lang string, set errorSet) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	for k, x := range obj {
+		p := joinPointer(dp, k)
+		fl := childNamed(fields, k)
+		switch {
+		case fl == nil || fl.Kind == KindMarkdown:
+			set.add(p, rankUnknown, Messages.T(lang, "unknown"))
+		case fl.Kind == KindGroup:
+			f.unknownFields(x, fl.Children, p, lang, set)
+		case fl.Kind == KindRepeat:
+			items, _ := x.([]any)
+			for i, it := range items {
+				f.unknownFields(it, fl.Children, p+"/"+itoa(i), lang, set)
+			}
+		}
+	}
+}
+
+// position returns the sort key of a pointer: per token, the field's place
+// among its siblings or the item index. Unknown names sort last.
+func (f *Form) position(pointer string) []int {
+	const unknown = 1 << 30
+	var pos []int
+	siblings := f.topFields()
+	var cur *Field
+	for _, tok := range splitPointer(pointer) {
+		if cur != nil && cur.Kind == KindRepeat {
+			if i, ok := arrayIndex(tok); ok {
+				pos = append(pos, i)
+				siblings, cur = cur.Children, nil
+				continue
+			}
+		}
+		idx := unknown
+		for i, s := range siblings {
+			if s.Name == tok {
+				idx, cur = i, s
+				break
+			}
+		}
+		if idx == unknown {
+			cur = nil
+		}
+		pos = append(pos, idx)
+		if cur != nil && cur.Kind == KindGroup {
+			siblings = cur.Children
+		} else if cur == nil || cur.Kind != KindRepeat {
+			siblings = nil
+		}
+	}
+	return pos
+}
+
+// before orders two pointers by field order, then alphabetically.
+func (f *Form) before(a, b string) bool {
+	pa, pb := f.position(a), f.position(b)
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		if pa[i] != pb[i] {
+			return pa[i] < pb[i]
+		}
+	}
+	if len(pa) != len(pb) {
+		return len(pa) < len(pb)
+	}
+	return a < b
+}

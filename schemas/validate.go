@@ -1,0 +1,245 @@
+package schemas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"math/big"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+)
+
+// Error ranks: a lower rank is the more useful message for one field.
+const (
+	rankRequired = iota
+	rankType
+	rankFormat
+	rankChoice
+	rankOther
+	rankUnknown
+)
+
+// rankedError is a candidate message for one pointer.
+type rankedError struct {
+	rank int
+	msg  string
+}
+
+// errorSet keeps the best message per pointer.
+type errorSet map[string]rankedError
+
+func (s errorSet) add(ptr string, rank int, msg string) {
+	if cur, ok := s[ptr]; !ok || rank < cur.rank {
+		s[ptr] = rankedError{rank: rank, msg: msg}
+	}
+}
+
+// Validate checks data (pruned first by the caller) against the schema and
+// returns every error, in field order, with messages in lang ("it" or "en").
+// Properties that no field of the form declares are reported as unknown.
+func (f *Form) Validate(data map[string]any, lang string) []FieldError {
+	set := errorSet{}
+	v, err := jsonValueOf(data)
+	if err != nil {
+		set.add("", rankOther, Messages.T(lang, "invalid"))
+	} else if err := f.c.schema.Validate(v); err != nil {
+		var verr *jsonschema.ValidationError
+		if errors.As(err, &verr) {
+			f.collect(verr, lang, set)
+		} else {
+			set.add("", rankOther, Messages.T(lang, "invalid"))
+		}
+	}
+	f.unknownFields(data, f.topFields(), "", lang, set)
+	out := make([]FieldError, 0, len(set))
+	for p, e := range set {
+		out = append(out, FieldError{Pointer: p, Message: e.msg})
+	}
+	sort.Slice(out, func(i, j int) bool { return f.before(out[i].Pointer, out[j].Pointer) })
+	return out
+}
+
+// jsonValueOf converts data to the plain JSON values the validator expects
+// (so []string, int or custom types in data cannot confuse it).
+func jsonValueOf(data map[string]any) (any, error) {
+	if data == nil {
+		data = map[string]any{}
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	return v, dec.Decode(&v)
+}
+
+// collect turns the library's error tree into one message per pointer.
+func (f *Form) collect(e *jsonschema.ValidationError, lang string, set errorSet) {
+	ptr := joinPointer("", e.InstanceLocation...)
+	switch k := e.ErrorKind.(type) {
+	case *kind.Schema, *kind.Group, *kind.AllOf, *kind.Reference:
+		for _, c := range e.Causes {
+			f.collect(c, lang, set)
+		}
+	case *kind.Required, *kind.DependentRequired, *kind.Dependency:
+		// Reported at the parent object: move them to each missing child.
+		for _, m := range missingOf(k) {
+			set.add(joinPointer(ptr, m), rankRequired, Messages.T(lang, "required"))
+		}
+	case *kind.AdditionalProperties:
+		for _, p := range k.Properties {
+			set.add(joinPointer(ptr, p), rankUnknown, Messages.T(lang, "unknown"))
+		}
+	default:
+		rank, msg := f.message(e.ErrorKind, ptr, lang)
+		set.add(ptr, rank, msg)
+	}
+}
+
+// missingOf returns the missing property names of a required-like kind.
+func missingOf(k jsonschema.ErrorKind) []string {
+	switch k := k.(type) {
+	case *kind.Required:
+		return k.Missing
+	case *kind.DependentRequired:
+		return k.Missing
+	case *kind.Dependency:
+		return k.Missing
+	}
+	return nil
+}
+
+// message phrases one error kind for a citizen.
+func (f *Form) message(k jsonschema.ErrorKind, ptr, lang string) (int, string) {
+	t := func(key string, args ...any) string { return Messages.T(lang, key, args...) }
+	fl := f.FieldAt(ptr)
+	switch k := k.(type) {
+	case *kind.Type:
+		return rankType, typeMessage(k.Want, lang)
+	case *kind.Format:
+		if _, ok := Messages["it"]["format."+k.Want]; ok {
+			return rankFormat, t("format." + k.Want)
+		}
+		return rankFormat, t("format")
+	case *kind.Enum:
+		return rankChoice, t("enum")
+	case *kind.Const:
+		if k.Want == true {
+			return rankChoice, t("const.true")
+		}
+		if fl != nil && fl.OptionLabel(k.Want) != "" {
+			return rankChoice, t("const", fl.OptionLabel(k.Want))
+		}
+		return rankChoice, t("const", postedString(k.Want))
+	case *kind.AnyOf, *kind.OneOf:
+		return rankChoice, choiceMessage(k, fl, lang)
+	case *kind.MinLength:
+		return rankOther, t("minLength", k.Want)
+	case *kind.MaxLength:
+		return rankOther, t("maxLength", k.Want)
+	case *kind.Minimum:
+		return rankOther, t("minimum", ratString(k.Want, lang))
+	case *kind.Maximum:
+		return rankOther, t("maximum", ratString(k.Want, lang))
+	case *kind.ExclusiveMinimum:
+		return rankOther, t("exclusiveMinimum", ratString(k.Want, lang))
+	case *kind.ExclusiveMaximum:
+		return rankOther, t("exclusiveMaximum", ratString(k.Want, lang))
+	case *kind.MultipleOf:
+		return rankOther, t("multipleOf", ratString(k.Want, lang))
+	case *kind.MinItems:
+		return rankOther, itemsMessage("minItems", k.Want, fl, lang)
+	case *kind.MaxItems:
+		return rankOther, itemsMessage("maxItems", k.Want, fl, lang)
+	}
+	return rankOther, f.otherMessage(k, lang)
+}
+
+// otherMessage covers the rarer kinds.
+func (f *Form) otherMessage(k jsonschema.ErrorKind, lang string) string {
+	key := "invalid"
+	switch k := k.(type) {
+	case *kind.UniqueItems:
+		key = "uniqueItems"
+	case *kind.Pattern:
+		key = "pattern"
+	case *kind.Not:
+		key = "not"
+	case *kind.FalseSchema:
+		key = "falseSchema"
+	case *kind.MinProperties:
+		return Messages.T(lang, "minProperties", k.Want)
+	case *kind.MaxProperties:
+		return Messages.T(lang, "maxProperties", k.Want)
+	case *kind.Contains, *kind.MinContains, *kind.MaxContains:
+		key = "contains"
+	case *kind.PropertyNames:
+		key = "unknown"
+	case *kind.ContentEncoding, *kind.ContentMediaType, *kind.ContentSchema:
+		key = "content"
+	}
+	return Messages.T(lang, key)
+}
+
+// typeMessage names the expected type.
+func typeMessage(want []string, lang string) string {
+	for _, w := range want {
+		if w == "null" {
+			continue
+		}
+		if _, ok := Messages["it"]["type."+w]; ok {
+			return Messages.T(lang, "type."+w)
+		}
+	}
+	return Messages.T(lang, "type")
+}
+
+// choiceMessage explains an anyOf/oneOf failure: a labelled choice
+// becomes "choose one of the options".
+func choiceMessage(k jsonschema.ErrorKind, fl *Field, lang string) string {
+	if o, ok := k.(*kind.OneOf); ok && len(o.Subschemas) > 1 {
+		return Messages.T(lang, "oneOf.many")
+	}
+	if fl != nil && len(fl.Options) > 0 {
+		return Messages.T(lang, "enum")
+	}
+	if _, ok := k.(*kind.OneOf); ok {
+		return Messages.T(lang, "oneOf")
+	}
+	return Messages.T(lang, "anyOf")
+}
+
+// itemsMessage words minItems/maxItems for choices or repeatable groups.
+func itemsMessage(key string, n int, fl *Field, lang string) string {
+	switch {
+	case fl != nil && fl.Kind == KindRepeat:
+		return Messages.T(lang, key+".repeat", n)
+	case key == "minItems" && n == 1:
+		return Messages.T(lang, "minItems.one")
+	}
+	return Messages.T(lang, key, n)
+}
+
+// ratString formats a schema number the way the language writes it.
+func ratString(r *big.Rat, lang string) string {
+	if r == nil {
+		return ""
+	}
+	x, _ := r.Float64()
+	return formatNumber(x, lang)
+}
+
+// formatNumber writes x with a decimal comma in Italian.
+func formatNumber(x float64, lang string) string {
+	s := strconv.FormatFloat(x, 'f', -1, 64)
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
