@@ -3,16 +3,21 @@
 package themes
 
 // CONTRACT FILE: renderer/ and cmd/modulario code against these names.
-// Bodies that panic are placeholders to be replaced.
 
 import (
 	"embed"
+	"errors"
 	"io/fs"
-	"net/http"
 )
 
 //go:embed templates
 var templatesFS embed.FS
+
+// distFS holds the output of `make assets`. The folder is git-ignored except
+// for a PLACEHOLDER file, so the package compiles on a fresh checkout.
+//
+//go:embed all:static/dist
+var distFS embed.FS
 
 // Templates returns the HTML templates (files under templates/, *.html),
 // parsed by the renderer with html/template.
@@ -21,23 +26,16 @@ func Templates() fs.FS {
 	return sub
 }
 
-// Assets serves the static files under content-hash URLs.
-type Assets struct{ /* implementation-defined */ }
-
 // ErrAssetsMissing is returned by LoadAssets when `make assets` has not run;
 // its message is "assets missing: run make assets".
-var ErrAssetsMissing error
+var ErrAssetsMissing = errors.New("assets missing: run make assets")
 
 // LoadAssets indexes the embedded static files, computing content hashes
 // once. Returns ErrAssetsMissing when Bootstrap Italia is absent.
-func LoadAssets() (*Assets, error) { panic("TODO") }
-
-// URL maps a logical asset name ("css/bootstrap-italia.min.css",
-// "css/fonts.css", "svg/sprites.svg", "js/modulario.js") to its hashed,
-// immutable URL ("/static/css/bootstrap-italia.min.3f2a9c1e0b.css").
-// Unknown names return "/static/missing/" + name, so a typo shows in tests.
-func (a *Assets) URL(name string) string { panic("TODO") }
-
-// ServeHTTP serves /static/... : hashed names with Cache-Control immutable,
-// the precompressed .gz variant when the client accepts gzip, 404 otherwise.
-func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) { panic("TODO") }
+func LoadAssets() (*Assets, error) {
+	sub, err := fs.Sub(distFS, "static/dist")
+	if err != nil {
+		return nil, err
+	}
+	return loadAssets(sub)
+}
