@@ -6,9 +6,15 @@ package renderer
 // CONTRACT FILE: cmd/modulario codes against Config, New and Server.
 
 import (
+	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
 	"time"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/themes"
@@ -36,11 +42,84 @@ type Config struct {
 }
 
 // Server is the citizen-side HTTP handler.
-type Server struct { /* implementation-defined */
+type Server struct {
+	cfg   Config
+	echo  *echo.Echo
+	pages map[string]*template.Template
+	loc   *time.Location
+	// compiled caches *schemas.Form by "slug@version".
+	compiled sync.Map
 }
 
 // New validates cfg, parses templates and builds the routes.
-func New(cfg Config) (*Server, error) { panic("TODO") }
+func New(cfg Config) (*Server, error) {
+	if cfg.Forms == nil || cfg.Drafts == nil || cfg.Submissions == nil || cfg.Attachments == nil {
+		return nil, errors.New("renderer: Forms, Drafts, Submissions and Attachments are required")
+	}
+	if cfg.DraftTTL <= 0 {
+		cfg.DraftTTL = 30 * 24 * time.Hour
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 25 << 20
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.SiteName == "" {
+		cfg.SiteName = "Comune"
+	}
+	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
+	s := &Server{cfg: cfg, loc: time.Local}
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		s.loc = loc
+	}
+	pages, err := s.parseTemplates()
+	if err != nil {
+		return nil, err
+	}
+	s.pages = pages
+	s.echo = s.routes()
+	return s, nil
+}
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { panic("TODO") }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// routes builds the echo router with every citizen-side route.
+func (s *Server) routes() *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Use(s.securityHeaders, s.limitBody, s.negotiateLang)
+
+	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	if s.cfg.Assets != nil {
+		e.GET("/static/*", echo.WrapHandler(s.cfg.Assets))
+	}
+	e.GET("/", s.serviceList)
+	e.GET("/privacy", s.legalPage("privacy"))
+	e.GET("/accessibilita", s.legalPage("accessibility"))
+	e.GET("/note-legali", s.legalPage("legal"))
+
+	e.GET("/servizi/:slug", s.servicePage)
+	e.GET("/servizi/:slug/privacy", s.privacyPage)
+	e.POST("/servizi/:slug/privacy", s.privacySubmit)
+	e.GET("/servizi/:slug/:token/passo/:n", s.stepPage)
+	e.POST("/servizi/:slug/:token/passo/:n", s.stepSubmit)
+	e.GET("/servizi/:slug/:token/riepilogo", s.reviewPage)
+	e.POST("/servizi/:slug/:token/invia", s.submit)
+
+	e.GET("/pratiche/:token", s.trackingPage)
+	e.GET("/pratiche/:token/ricevuta", s.receiptPage)
+	e.POST("/pratiche/:token/valutazione", s.rating)
+	e.GET("/allegati/:token/:id", s.attachment)
+
+	e.POST("/api/v1/forms/:slug/submissions", s.apiSubmit)
+	return e
+}
+
+// location is the time zone dates are shown in: Italian local time.
+func (s *Server) location() *time.Location { return s.loc }

@@ -1,0 +1,121 @@
+package renderer
+
+import (
+	"errors"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
+)
+
+// statusOf maps a modulario error code to its HTTP status, once.
+var statusOf = map[string]int{
+	modulario.EINVALID:      http.StatusUnprocessableEntity,
+	modulario.ENOTFOUND:     http.StatusNotFound,
+	modulario.ECONFLICT:     http.StatusConflict,
+	modulario.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	modulario.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	modulario.EGONE:         http.StatusGone,
+	modulario.EUNAUTHORIZED: http.StatusUnauthorized,
+	modulario.EFORBIDDEN:    http.StatusForbidden,
+}
+
+// problem is an RFC 9457 problem document.
+type problem struct {
+	Type   string               `json:"type"`
+	Title  string               `json:"title"`
+	Status int                  `json:"status"`
+	Detail string               `json:"detail,omitempty"`
+	Errors []schemas.FieldError `json:"errors,omitempty"`
+}
+
+// errorView is the data of the error page.
+type errorView struct {
+	Status  int
+	Message string
+}
+
+// handleError is echo's only error handler: it maps every error to a
+// status and answers with an Italian (or English) page, or a problem
+// document under /api/. Only unexpected errors are logged.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	lang := langOf(c)
+	status, message := s.classify(err, lang)
+	if status >= 500 {
+		s.cfg.Logger.Error("request failed", "method", c.Request().Method,
+			"path", c.Request().URL.Path, "err", err)
+		message = msg.T(lang, "err.internal")
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
+		p := &problem{Type: "about:blank", Title: statusTitle(lang, status), Status: status, Detail: message}
+		for ptr, m := range modulario.ErrorFields(err) {
+			p.Errors = append(p.Errors, schemas.FieldError{Pointer: ptr, Message: m})
+		}
+		sort.Slice(p.Errors, func(i, j int) bool { return p.Errors[i].Pointer < p.Errors[j].Pointer })
+		_ = writeProblem(c, p)
+		return
+	}
+	p := s.newPage(c, statusTitle(lang, status), &errorView{Status: status, Message: message})
+	if rerr := s.render(c, status, "error", p); rerr != nil {
+		s.cfg.Logger.Error("error page failed", "err", rerr)
+		_ = c.String(status, message)
+	}
+}
+
+// classify returns the status and the reader-safe message of err.
+func (s *Server) classify(err error, lang string) (int, string) {
+	var he *echo.HTTPError
+	var tooBig *http.MaxBytesError
+	var bad *badRequestError
+	switch {
+	case errors.As(err, &bad):
+		return http.StatusBadRequest, bad.Message
+	case errors.As(err, &tooBig):
+		return http.StatusRequestEntityTooLarge, msg.T(lang, "err.too_large")
+	case errors.As(err, &he):
+		return he.Code, statusMessage(lang, he.Code)
+	}
+	code := modulario.ErrorCode(err)
+	status, ok := statusOf[code]
+	if !ok {
+		return http.StatusInternalServerError, ""
+	}
+	m := modulario.ErrorMessage(err)
+	if m == "" {
+		m = statusMessage(lang, status)
+	}
+	return status, m
+}
+
+// statusTitle is the page title for a status: "Pagina non trovata".
+func statusTitle(lang string, status int) string {
+	key := "status_title." + strconv.Itoa(status)
+	if t := msg.T(lang, key); t != key {
+		return t
+	}
+	return msg.T(lang, "status_title.default")
+}
+
+// statusMessage is a sentence explaining a status.
+func statusMessage(lang string, status int) string {
+	key := "status_message." + strconv.Itoa(status)
+	if t := msg.T(lang, key); t != key {
+		return t
+	}
+	return msg.T(lang, "err.bad_request")
+}
+
+// writeProblem answers with an application/problem+json document.
+func writeProblem(c echo.Context, p *problem) error {
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	return jsonEncode(c.Response(), p)
+}

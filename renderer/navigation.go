@@ -1,0 +1,122 @@
+package renderer
+
+import (
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
+)
+
+// stepNumber parses the step of the URL. Returns ENOTFOUND when out of range.
+func stepNumber(c echo.Context, f *schemas.Form) (int, error) {
+	n, err := strconv.Atoi(c.Param("n"))
+	if err != nil || n < 1 || n > len(f.Steps) {
+		return 0, modulario.Errorf(modulario.ENOTFOUND, "%s", msg.T(langOf(c), "err.not_found"))
+	}
+	return n, nil
+}
+
+// stepShown reports whether step n has something to answer for these
+// answers: a step whose answer fields are all hidden by conditions is
+// skipped in both directions. A step of only informative text is shown.
+func stepShown(f *schemas.Form, state *schemas.State, n int) bool {
+	answers := 0
+	for _, fl := range f.Steps[n-1].Fields {
+		if fl.Kind == schemas.KindMarkdown {
+			continue
+		}
+		answers++
+		if state.Visible(fl.Pointer) {
+			return true
+		}
+	}
+	return answers == 0
+}
+
+// nextStep returns the first shown step after n, or len(Steps)+1 (the review).
+func nextStep(f *schemas.Form, state *schemas.State, n int) int {
+	for m := n + 1; m <= len(f.Steps); m++ {
+		if stepShown(f, state, m) {
+			return m
+		}
+	}
+	return len(f.Steps) + 1
+}
+
+// prevStep returns the last shown step before n, or 0 (the privacy notice).
+func prevStep(f *schemas.Form, state *schemas.State, n int) int {
+	for m := n - 1; m >= 1; m-- {
+		if stepShown(f, state, m) {
+			return m
+		}
+	}
+	return 0
+}
+
+// stepPath returns the path of step n of a session; past the last step it is
+// the review and before the first the privacy notice.
+func (ss *session) stepPath(n int) string {
+	switch {
+	case n > len(ss.Form.Steps):
+		return ss.Base + "/riepilogo"
+	case n < 1:
+		return "/servizi/" + ss.Draft.FormSlug + "/privacy"
+	}
+	return ss.Base + "/passo/" + strconv.Itoa(n)
+}
+
+// guard sends the citizen back when they have not consented yet or jump
+// past the furthest step reached. It returns "" when n may be shown.
+func (ss *session) guard(n int) string {
+	if !ss.Draft.Consent {
+		return "/servizi/" + ss.Draft.FormSlug + "/privacy"
+	}
+	if n > ss.Draft.Step {
+		return ss.stepPath(ss.Draft.Step)
+	}
+	return ""
+}
+
+// padRepeats gives repeatable groups of step n their minimum number of
+// items, so a group with minItems starts with an empty item to fill in.
+func padRepeats(f *schemas.Form, n int, data map[string]any) map[string]any {
+	for _, fl := range f.Steps[n-1].Fields {
+		if fl.Kind != schemas.KindRepeat || fl.MinItems == nil {
+			continue
+		}
+		v, _ := getPointer(data, fl.Pointer)
+		list, _ := v.([]any)
+		for i := len(list); i < *fl.MinItems; i++ {
+			data = schemas.AddItem(data, fl.Pointer)
+		}
+	}
+	return data
+}
+
+// stepErrors keeps the errors of fields on step n, in order, one per pointer.
+func stepErrors(f *schemas.Form, errs []schemas.FieldError, n int) []schemas.FieldError {
+	var out []schemas.FieldError
+	for _, e := range errs {
+		if f.StepOf(e.Pointer) == n {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// mergeErrors joins error lists keeping the first message per pointer.
+func mergeErrors(lists ...[]schemas.FieldError) []schemas.FieldError {
+	seen := map[string]bool{}
+	var out []schemas.FieldError
+	for _, l := range lists {
+		for _, e := range l {
+			if !seen[e.Pointer] {
+				seen[e.Pointer] = true
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}

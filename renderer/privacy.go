@@ -1,0 +1,62 @@
+package renderer
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
+)
+
+// privacyView is the data of the privacy consent page.
+type privacyView struct {
+	Def    *schemas.Definition
+	Action string
+	Error  string
+}
+
+// privacyPage shows the form's privacy notice with the consent checkbox.
+func (s *Server) privacyPage(c echo.Context) error {
+	return s.renderPrivacy(c, http.StatusOK, "")
+}
+
+// privacySubmit starts a draft once the citizen consents.
+func (s *Server) privacySubmit(c echo.Context) error {
+	form, _, err := s.publishedForm(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	if c.FormValue("consenso") != "1" {
+		return s.renderPrivacy(c, http.StatusUnprocessableEntity, msg.T(langOf(c), "privacy.required"))
+	}
+	d := &modulario.Draft{
+		FormSlug:  form.Slug,
+		Version:   form.Published,
+		Data:      []byte("{}"),
+		Consent:   true,
+		Step:      1,
+		ExpiresAt: s.cfg.Now().Add(s.cfg.DraftTTL),
+	}
+	if err := s.cfg.Drafts.CreateDraft(c.Request().Context(), d); err != nil {
+		return err
+	}
+	return redirect(c, "/servizi/"+form.Slug+"/"+d.Token+"/passo/1")
+}
+
+func (s *Server) renderPrivacy(c echo.Context, status int, errMsg string) error {
+	form, compiled, err := s.publishedForm(c, c.Param("slug"))
+	if err != nil {
+		return err
+	}
+	def := compiled.Def
+	p := s.newPage(c, msg.T(langOf(c), "privacy.title")+": "+def.Title, &privacyView{
+		Def: def, Action: link(c, "/servizi/"+form.Slug+"/privacy"), Error: errMsg,
+	})
+	if errMsg != "" {
+		p.Title = p.T("page.error_prefix") + p.Title
+	}
+	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
+		crumb{Label: def.Title, URL: p.U("/servizi/" + form.Slug)}, crumb{Label: p.T("privacy.title")})
+	return s.render(c, status, "privacy", p)
+}

@@ -1,0 +1,56 @@
+package renderer
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+)
+
+// reviewView is the data of the "Riepilogo" page.
+type reviewView struct {
+	FormTitle string
+	Summary   summaryView
+	Action    string
+	BackURL   string
+}
+
+// reviewPage shows every answer with a "Modifica" link per step (C.SE.1.4).
+func (s *Server) reviewPage(c echo.Context) error {
+	ss, err := s.openReview(c)
+	if err != nil || ss == nil {
+		return err
+	}
+	last := len(ss.Form.Steps)
+	lang := langOf(c)
+	pruned := ss.Form.Prune(ss.Data)
+	state := ss.Form.Evaluate(pruned)
+	z := &summarizer{lang: lang, form: ss.Form, state: state, data: pruned,
+		attachments: attachmentsByID(ss.Draft.Attachments)}
+	steps := z.steps()
+	for i := range steps {
+		steps[i].EditURL = link(c, ss.stepPath(steps[i].Number))
+	}
+	v := &reviewView{
+		FormTitle: ss.Form.Def.Title,
+		Summary:   summaryView{tr: tr{Lang: lang}, Steps: steps},
+		Action:    link(c, ss.Base+"/invia"),
+		BackURL:   link(c, ss.stepPath(prevStep(ss.Form, state, last+1))),
+	}
+	p := s.newPage(c, msg.T(lang, "review.title")+": "+v.FormTitle, v)
+	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
+		crumb{Label: v.FormTitle, URL: p.U("/servizi/" + ss.Draft.FormSlug)}, crumb{Label: p.T("review.title")})
+	return s.render(c, http.StatusOK, "review", p)
+}
+
+// openReview loads the session for the review or the final post. It answers
+// with a redirect (and a nil session) when a step is still to be completed.
+func (s *Server) openReview(c echo.Context) (*session, error) {
+	ss, err := s.loadSession(c)
+	if err != nil {
+		return nil, err
+	}
+	if to := ss.guard(len(ss.Form.Steps) + 1); to != "" {
+		return nil, redirect(c, to)
+	}
+	return ss, nil
+}

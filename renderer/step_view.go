@@ -1,0 +1,105 @@
+package renderer
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario/schemas"
+)
+
+// stepView is the data of a step page.
+type stepView struct {
+	FormTitle string
+	Step      *schemas.Step
+	N, Total  int
+	Stepper   []stepperItem
+	Fields    []*fieldView
+	Errors    []errorLink
+	Action    string
+	Progress  int
+	// HasBack is false on the first step, where "Indietro" leads to the notice.
+	HasBack bool
+}
+
+// stepperItem is one entry of the stepper header.
+type stepperItem struct {
+	Title             string
+	Confirmed, Active bool
+}
+
+// errorLink is one entry of the error summary.
+type errorLink struct {
+	Href, Label, Message string
+}
+
+// renderStep draws step n with the given answers, posted raw values and errors.
+func (s *Server) renderStep(c echo.Context, ss *session, n int, state *schemas.State,
+	raw url.Values, errs []schemas.FieldError, status int) error {
+	lang := langOf(c)
+	in := &viewInput{
+		lang: lang, form: ss.Form, state: state, step: n, data: ss.Data, raw: raw,
+		errs: map[string]string{}, attachments: attachmentsByID(ss.Draft.Attachments),
+	}
+	v := &stepView{
+		FormTitle: ss.Form.Def.Title, Step: ss.Form.Steps[n-1], N: n, Total: len(ss.Form.Steps),
+		Action: link(c, ss.stepPath(n)), HasBack: n > 1,
+		Progress: roundTo5(n * 100 / (len(ss.Form.Steps) + 1)),
+	}
+	for _, e := range errs {
+		in.errs[e.Pointer] = e.Message
+		v.Errors = append(v.Errors, errorLink{Href: "#" + htmlID(e.Pointer), Label: fieldLabel(ss.Form, e.Pointer), Message: e.Message})
+	}
+	v.Fields = in.fields(v.Step.Fields, "")
+	for _, st := range ss.Form.Steps {
+		v.Stepper = append(v.Stepper, stepperItem{
+			Title: st.Title, Active: st.Number == n, Confirmed: st.Number < n && st.Number < ss.Draft.Step,
+		})
+	}
+	p := s.newPage(c, msg.T(lang, "step.page_title", n, v.Total, v.Step.Title, v.FormTitle), v)
+	if len(errs) > 0 {
+		p.Title = p.T("page.error_prefix") + p.Title
+	}
+	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
+		crumb{Label: v.FormTitle, URL: p.U("/servizi/" + ss.Draft.FormSlug)}, crumb{Label: v.Step.Title})
+	return s.render(c, status, "step", p)
+}
+
+func roundTo5(p int) int { return min(100, (p+2)/5*5) }
+
+// fieldLabel returns the label of the field answering pointer, or "".
+func fieldLabel(f *schemas.Form, pointer string) string {
+	if fl := f.FieldAt(pointer); fl != nil {
+		return fl.Label
+	}
+	return ""
+}
+
+// savedView is the data of the "saved for later" page.
+type savedView struct {
+	FormTitle string
+	ResumeURL string
+	ExpiresAt string
+}
+
+// renderSaved shows the resume link of a draft saved for later (C.SE.1.6).
+func (s *Server) renderSaved(c echo.Context, ss *session, n int) error {
+	lang := langOf(c)
+	v := &savedView{
+		FormTitle: ss.Form.Def.Title,
+		ResumeURL: s.absURL(c, link(c, ss.stepPath(n))),
+		ExpiresAt: ss.Draft.ExpiresAt.In(s.location()).Format("02/01/2006 15:04"),
+	}
+	p := s.newPage(c, msg.T(lang, "saved.title"), v)
+	return s.render(c, http.StatusOK, "saved", p)
+}
+
+// absURL makes path absolute with BaseURL, or with the request's host when
+// no BaseURL is configured.
+func (s *Server) absURL(c echo.Context, path string) string {
+	if s.cfg.BaseURL != "" {
+		return s.cfg.BaseURL + path
+	}
+	return c.Scheme() + "://" + c.Request().Host + path
+}

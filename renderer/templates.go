@@ -1,0 +1,129 @@
+package renderer
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario/markdown"
+	"github.com/modulario/modulario/themes"
+)
+
+// Shared template files parsed into every page; the other *.html files are
+// pages, each defining "content" (and optionally "title").
+var sharedTemplates = []string{"layout.html", "fields.html", "summary.html"}
+
+// parseTemplates parses the shared templates once, then clones them for each
+// page file so that every page can define its own "content".
+func (s *Server) parseTemplates() (map[string]*template.Template, error) {
+	fsys := themes.Templates()
+	base := template.New("base").Funcs(s.templateFuncs())
+	for _, name := range sharedTemplates {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
+		}
+		if _, err := base.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
+		}
+	}
+	names, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, name := range names {
+		if isShared(name) {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.Must(base.Clone()).New(name).Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
+		}
+		pages[strings.TrimSuffix(name, ".html")] = t
+	}
+	pages["_base"] = base
+	return pages, nil
+}
+
+func isShared(name string) bool {
+	for _, s := range sharedTemplates {
+		if s == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) templateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"asset":    s.assetURL,
+		"md":       markdown.ToHTML,
+		"mdInline": markdown.ToInlineHTML,
+		"list5":    func() []int { return []int{1, 2, 3, 4, 5} },
+	}
+}
+
+// assetURL returns the hashed URL of a static asset.
+func (s *Server) assetURL(name string) string {
+	if s.cfg.Assets == nil {
+		return "/static/" + name
+	}
+	return s.cfg.Assets.URL(name)
+}
+
+// tr translates UI strings; it is embedded in page and field views so that
+// templates can call .T "key".
+type tr struct{ Lang string }
+
+// T returns the catalogue message for key in the view's language.
+func (t tr) T(key string, args ...any) string { return msg.T(t.Lang, key, args...) }
+
+// crumb is one breadcrumb item; the last one has no URL.
+type crumb struct {
+	Label string
+	URL   string
+}
+
+// page is what every page template receives.
+type page struct {
+	tr
+	Title      string
+	SiteName   string
+	Breadcrumb []crumb
+	// Data is the page-specific view.
+	Data any
+	c    echo.Context
+}
+
+// U returns an internal link keeping the reader's explicit language choice.
+func (p *page) U(path string) string { return link(p.c, path) }
+
+// newPage starts the view of a page titled title.
+func (s *Server) newPage(c echo.Context, title string, data any) *page {
+	p := &page{tr: tr{Lang: langOf(c)}, Title: title, SiteName: s.cfg.SiteName, Data: data, c: c}
+	p.Breadcrumb = []crumb{{Label: p.T("nav.home"), URL: p.U("/")}}
+	return p
+}
+
+// render executes the page template name into a buffer (so a template error
+// never sends half a page) and writes it with status.
+func (s *Server) render(c echo.Context, status int, name string, p *page) error {
+	t, ok := s.pages[name]
+	if !ok {
+		return fmt.Errorf("renderer: no template %q", name)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("renderer: execute %s: %w", name, err)
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
