@@ -13,7 +13,7 @@ import (
 // contentSecurityPolicy allows only same-origin resources: no inline script
 // or style anywhere on the citizen side.
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
-	"img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; " +
+	"img-src 'self' data:; font-src 'self' data:; connect-src 'self'; form-action 'self'; " +
 	"frame-ancestors 'none'; base-uri 'none'; object-src 'none'"
 
 // securityHeaders sets the headers every response carries. Pages are never

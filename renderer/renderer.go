@@ -97,7 +97,9 @@ func (s *Server) routes() *echo.Echo {
 
 	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	if s.cfg.Assets != nil {
-		e.GET("/static/*", echo.WrapHandler(s.cfg.Assets))
+		static := echo.WrapHandler(s.cfg.Assets)
+		e.GET("/static/*", static)
+		e.HEAD("/static/*", static)
 	}
 	e.GET("/", s.serviceList)
 	e.GET("/privacy", s.legalPage("privacy"))
