@@ -14,7 +14,7 @@ export async function fieldByLabel(page, label) {
   if (label instanceof RegExp) return single(page.getByLabel(label), label);
   const exact = page.getByLabel(label, { exact: true });
   if (await exact.count() > 0) return single(exact, label);
-  return single(page.getByLabel(new RegExp(`^\\s*${escapeRegExp(label)}\\b`)), label);
+  return single(page.getByLabel(new RegExp(`^\\s*${escapeRegExp(label)}(?:\\s|\\*|:|$)`)), label);
 }
 
 async function single(locator, label) {

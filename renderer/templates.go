@@ -68,7 +68,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"asset":    s.assetURL,
 		"md":       markdown.ToHTML,
 		"mdInline": markdown.ToInlineHTML,
-		"list5":    func() []int { return []int{1, 2, 3, 4, 5} },
+		// Bootstrap Italia floats the stars right and highlights "~ label"
+		// siblings, so the inputs go from 5 down to 1 to show 1..5.
+		"starsDesc": func() []int { return []int{5, 4, 3, 2, 1} },
 	}
 }
 

@@ -49,6 +49,11 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 		for _, c := range fl.Children {
 			d.field(out, c, joinPointer(ptr, c.Name))
 		}
+		// A required group left blank becomes an empty object, so the
+		// errors name its missing fields instead of the fieldset as a whole.
+		if _, ok := GetPointer(out, ptr); !ok && fl.Required {
+			SetPointer(out, ptr, map[string]any{})
+		}
 	case KindRepeat:
 		d.repeat(out, fl, ptr)
 	case KindCheckbox:

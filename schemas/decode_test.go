@@ -92,3 +92,21 @@ func TestDecodeStepConversionErrors(t *testing.T) {
 		t.Error("a step out of range must leave data alone")
 	}
 }
+
+func TestDecodeStepRequiredGroupLeftBlank(t *testing.T) {
+	f := mustLoad(t, minimalDoc(`{"type":"object","required":["genitore"],"properties":{
+		"genitore":{"type":"object","required":["nome"],"properties":{"nome":{"type":"string"}}},
+		"delegato":{"type":"object","required":["nome"],"properties":{"nome":{"type":"string"}}}
+	}}`))
+	got, _ := f.DecodeStep(1, map[string]any{}, url.Values{"/genitore/nome": {""}, "/delegato/nome": {""}}, "it")
+	if _, ok := got["genitore"].(map[string]any); !ok {
+		t.Errorf("required group left blank = %v, want an empty object", got["genitore"])
+	}
+	if _, ok := got["delegato"]; ok {
+		t.Errorf("optional group left blank = %v, want absent", got["delegato"])
+	}
+	errs := f.Validate(f.Prune(got), "it")
+	if len(errs) != 1 || errs[0].Pointer != "/genitore/nome" {
+		t.Errorf("errors = %+v, want one at /genitore/nome", errs)
+	}
+}
