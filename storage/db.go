@@ -51,6 +51,10 @@ var allBuckets = [][]byte{
 	bucketAttachments, bucketAttachmentData, bucketAttachmentOwners, bucketCounters,
 }
 
+// ErrLocked is returned (wrapped) by Open when another process holds the
+// database file beyond Options.Timeout.
+var ErrLocked = errors.New("database is locked by another process")
+
 // Defaults for Options.
 const (
 	DefaultTimeout           = 2 * time.Second
@@ -98,7 +102,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
 	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("storage: %s is locked by another process (is another modulario running?): %w", path, err)
+		return nil, fmt.Errorf("storage: %s: %w (is another modulario running?)", path, ErrLocked)
 	} else if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)
 	}

@@ -1,0 +1,117 @@
+// Command modulario serves Modulario's citizen-side forms and manages form
+// definitions from the command line.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // the command ran and failed
+	exitUsage = 2 // bad command line or configuration
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usageText = `Modulario: forms and service pages for Italian comuni.
+
+Usage:
+  modulario serve [flags]                    serve the citizen site
+  modulario form validate FILE...            check form definitions
+  modulario form import [--publish] FILE...  create or update forms from definitions
+  modulario form export SLUG                 print a form's definition (draft, else published)
+  modulario version                          print the version
+  modulario help                             print this help
+
+Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
+A flag wins over the environment, which wins over the default.
+Run "modulario serve -h" for the list of settings.
+`
+
+// env is how commands read the environment and write output, so tests run
+// them in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	stop()
+	os.Exit(code)
+}
+
+// run dispatches a command line and returns the exit code.
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return exitUsage
+	}
+	switch args[0] {
+	case "serve":
+		return runServe(ctx, args[1:], e)
+	case "form":
+		return runForm(ctx, args[1:], e)
+	case "version", "--version", "-version":
+		fmt.Fprintf(e.stdout, "modulario %s\n", version)
+		return exitOK
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(e.stdout, usageText)
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "unknown command %q\n\n%s", args[0], usageText)
+	return exitUsage
+}
+
+// runForm dispatches the form subcommands.
+func runForm(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usageText)
+		return exitUsage
+	}
+	switch args[0] {
+	case "validate":
+		return runFormValidate(args[1:], e)
+	case "import":
+		return runFormImport(ctx, args[1:], e)
+	case "export":
+		return runFormExport(ctx, args[1:], e)
+	}
+	fmt.Fprintf(e.stderr, "unknown command \"form %s\"\n\n%s", args[0], usageText)
+	return exitUsage
+}
+
+// newFlagSet returns a FlagSet that reports errors to e.stderr instead of exiting.
+func newFlagSet(name, synopsis string, e env) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: modulario %s\n\nFlags (each also MODULARIO_<FLAG NAME> in the environment):\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseExit maps a flag parsing error to an exit code: 0 after -h, else 2.
+func parseExit(err error, e env) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	// The flag package has already printed its own errors with the usage.
+	var fe interface{ Unwrap() []error }
+	if errors.As(err, &fe) {
+		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
+	}
+	return exitUsage
+}

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/modulario/modulario/renderer"
+	"github.com/modulario/modulario/themes"
+)
+
+// purgeInterval is how often expired drafts are deleted.
+const purgeInterval = time.Hour
+
+// maxHeaderBytes caps request headers; no legitimate page needs more.
+const maxHeaderBytes = 64 << 10
+
+// runServe starts the citizen site and blocks until ctx is cancelled
+// (SIGINT/SIGTERM), then shuts down gracefully.
+func runServe(ctx context.Context, args []string, e env) int {
+	cfg := DefaultConfig()
+	fs := newFlagSet("serve", "serve [flags]", e)
+	registerServeFlags(fs, &cfg)
+	if err := parseFlags(fs, args, e.getenv, flagNames(fs)); err != nil {
+		return parseExit(err, e)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(e.stderr, "modulario: serve takes no arguments, got %q\n", fs.Args())
+		return exitUsage
+	}
+	if err := cfg.Resolve(); err != nil {
+		fmt.Fprintf(e.stderr, "modulario: invalid configuration:\n%v\n", err)
+		return exitUsage
+	}
+	logger := newLogger(e.stderr, cfg)
+	if err := serve(ctx, cfg, logger, e.stdout); err != nil {
+		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// newLogger builds the process logger. Handlers log request metadata only,
+// never answers or other personal data.
+func newLogger(w io.Writer, cfg Config) *slog.Logger {
+	level, _ := parseLevel(cfg.LogLevel)
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// serve wires storage, assets and the renderer, then serves HTTP until ctx ends.
+func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
+	assets, err := themes.LoadAssets()
+	if errors.Is(err, themes.ErrAssetsMissing) {
+		return errors.New("assets missing: run make assets")
+	} else if err != nil {
+		return fmt.Errorf("cannot load assets: %w", err)
+	}
+	st, err := openStore(cfg.DBPath())
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := st.Close(); err != nil {
+			logger.Error("closing database", "err", err)
+		}
+	}()
+	if cfg.Demo {
+		if err := seedDemo(ctx, st.Forms, logger); err != nil {
+			return fmt.Errorf("seeding demo content: %w", err)
+		}
+	}
+	handler, err := renderer.New(renderer.Config{
+		Forms:        st.Forms,
+		Drafts:       st.Drafts,
+		Submissions:  st.Submissions,
+		Attachments:  st.Attachments,
+		Assets:       assets,
+		BaseURL:      cfg.BaseURL,
+		SiteName:     cfg.SiteName,
+		DraftTTL:     cfg.DraftTTL,
+		MaxBodyBytes: int64(cfg.MaxBody),
+		Now:          time.Now,
+		Logger:       logger,
+	})
+	if err != nil {
+		return fmt.Errorf("building the citizen site: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
+	}
+	srv := newHTTPServer(cfg, handler, logger)
+	purgeCtx, stopPurge := context.WithCancel(ctx)
+	purgeDone := make(chan struct{})
+	go func() {
+		defer close(purgeDone)
+		purgeDrafts(purgeCtx, st.Drafts, purgeInterval, logger)
+	}()
+	// Runs before the database closes (defers run last in, first out).
+	defer func() { stopPurge(); <-purgeDone }()
+
+	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
+	fmt.Fprintf(stdout, "Modulario is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
+	return serveUntilDone(ctx, srv, ln, cfg.ShutdownTimeout, logger)
+}
+
+// newHTTPServer applies the configured timeouts and limits to handler.
+func newHTTPServer(cfg Config, handler http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    maxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// serveUntilDone serves on ln until ctx ends, then lets requests in flight
+// finish within timeout.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, timeout time.Duration, logger *slog.Logger) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("http server: %w", err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		logger.Warn("shutdown did not finish in time; closing connections", "err", err)
+		_ = srv.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("http server: %w", err)
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// draftPurger is the part of DraftService the purge loop needs.
+type draftPurger interface {
+	PurgeExpiredDrafts(ctx context.Context, now time.Time) (int, error)
+}
+
+// purgeDrafts deletes expired drafts at start and then every interval.
+func purgeDrafts(ctx context.Context, drafts draftPurger, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := drafts.PurgeExpiredDrafts(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("purging expired drafts", "err", err)
+		case n > 0:
+			logger.Info("purged expired drafts", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

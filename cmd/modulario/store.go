@@ -1,0 +1,44 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/storage"
+)
+
+// lockWait is how long opening the database waits for another process's
+// lock before giving up with a clear message.
+const lockWait = 2 * time.Second
+
+// store is the opened database with the domain services wired to it: the
+// one place that knows the concrete storage types.
+type store struct {
+	db          *storage.DB
+	Forms       modulario.FormService
+	Drafts      modulario.DraftService
+	Submissions modulario.SubmissionService
+	Attachments modulario.AttachmentService
+}
+
+// openStore opens (creating if needed) the bbolt file and its directory.
+func openStore(path string) (*store, error) {
+	db, err := storage.Open(path, storage.Options{Timeout: lockWait})
+	if errors.Is(err, storage.ErrLocked) {
+		return nil, fmt.Errorf("database %s is in use by another modulario process (stop it, or use another --data-dir)", path)
+	} else if err != nil {
+		return nil, err
+	}
+	return &store{
+		db:          db,
+		Forms:       storage.NewFormService(db),
+		Drafts:      storage.NewDraftService(db),
+		Submissions: storage.NewSubmissionService(db),
+		Attachments: storage.NewAttachmentService(db),
+	}, nil
+}
+
+// Close closes the database.
+func (s *store) Close() error { return s.db.Close() }
