@@ -100,8 +100,13 @@ test: assets $(CHROMIUM) build
 	$(GO) test -count=1 -timeout 15m ./...
 	$(NODE) e2e/run.mjs
 
-bench:
+# Go micro-benchmarks (storage group commit among them), then the HTTP load
+# benchmark with wrk from Debian (installed when missing), which prints a table.
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y --no-install-recommends wrk; \
+	  else sudo apt-get update && sudo apt-get install -y --no-install-recommends wrk; fi; }
+	bash bench/run.sh
 
 clean:
 	rm -rf bin test-results

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"html/template"
 	"strings"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -24,11 +25,38 @@ var md = goldmark.New(
 	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100))),
 )
 
-// ToHTML renders src as safe HTML.
+// cacheLimit bounds the memo of rendered texts. Staff texts are few and
+// rendered on every page view; when the memo is full it starts over.
+const cacheLimit = 4096
+
+var cache struct {
+	sync.RWMutex
+	m map[string]template.HTML
+}
+
+// ToHTML renders src as safe HTML. Results are memoised: the same help
+// texts and descriptions are drawn on every page view.
 func ToHTML(src string) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
+	cache.RLock()
+	out, ok := cache.m[src]
+	cache.RUnlock()
+	if ok {
+		return out
+	}
+	out = render(src)
+	cache.Lock()
+	if len(cache.m) >= cacheLimit || cache.m == nil {
+		cache.m = make(map[string]template.HTML, 64)
+	}
+	cache.m[src] = out
+	cache.Unlock()
+	return out
+}
+
+func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {
 		// goldmark only fails on writer errors; a bytes.Buffer has none.

@@ -47,3 +47,25 @@ func TestToInlineHTML(t *testing.T) {
 		t.Errorf("blank = %q", got)
 	}
 }
+
+func TestToHTMLMemoStaysBounded(t *testing.T) {
+	for i := 0; i < cacheLimit+10; i++ {
+		ToHTML(strings.Repeat("x", i%50+1) + string(rune('a'+i%26)) + " " + string(rune(i)))
+	}
+	cache.RLock()
+	n := len(cache.m)
+	cache.RUnlock()
+	if n > cacheLimit {
+		t.Errorf("memo holds %d entries, limit %d", n, cacheLimit)
+	}
+	if got := ToHTML("**due**"); got != "<p><strong>due</strong></p>\n" || ToHTML("**due**") != got {
+		t.Errorf("memoised output = %q", got)
+	}
+}
+
+func BenchmarkToHTML(b *testing.B) {
+	src := "Indica **via** e [numero civico](https://www.comune.example/)."
+	for i := 0; i < b.N; i++ {
+		ToHTML(src)
+	}
+}
