@@ -47,6 +47,6 @@ func TestFullSubmission(t *testing.T) {
 	// A second post finds the draft gone.
 	e.postForm(b+"/invia", nil).expect(t, http.StatusGone, "già stata inviata")
 	e.get("/pratiche/sconosciuto").expect(t, http.StatusNotFound)
-	e.postForm(receipt[:len(receipt)-len("/ricevuta")]+"/valutazione", url.Values{"valutazione": {"5"}}).
-		expect(t, http.StatusAccepted, "Grazie")
+	e.postForm(tracking+"/valutazione", url.Values{"valutazione": {"5"}}).
+		expect(t, http.StatusOK, `data-element="feedback-rating-positive"`)
 }

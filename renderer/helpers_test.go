@@ -43,6 +43,7 @@ func newEnv(t *testing.T, mutate ...func(*renderer.Config)) *env {
 		Drafts:      storage.NewDraftService(db),
 		Submissions: storage.NewSubmissionService(db),
 		Attachments: storage.NewAttachmentService(db),
+		Ratings:     storage.NewRatingService(db),
 		BaseURL:     "https://moduli.comune.example",
 		SiteName:    "Comune di Esempio",
 		DraftTTL:    24 * time.Hour,

@@ -15,7 +15,8 @@ type receiptView struct {
 	Def         *schemas.Definition
 	Date        string
 	TrackingURL string
-	RatingURL   string
+	// Rating is the star form, nil when ratings are not configured.
+	Rating *starsView
 }
 
 // receiptPage confirms a submission with its request number and the
@@ -25,24 +26,25 @@ func (s *Server) receiptPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return s.renderReceipt(c, sub, compiled, http.StatusOK, "")
+}
+
+// renderReceipt writes the receipt with status; starsErr is the message
+// of a rating posted without a valid number of stars.
+func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compiled *schemas.Form, status int, starsErr string) error {
 	v := &receiptView{
 		Sub: sub, Def: compiled.Def,
 		Date:        sub.CreatedAt.In(s.location()).Format("02/01/2006 15:04"),
 		TrackingURL: s.absURL(c, link(c, "/pratiche/"+sub.Token)),
-		RatingURL:   link(c, "/pratiche/"+sub.Token+"/valutazione"),
+	}
+	if s.cfg.Ratings != nil {
+		v.Rating = &starsView{Action: link(c, "/pratiche/"+sub.Token+"/valutazione"), Error: starsErr}
 	}
 	p := s.newPage(c, msg.T(langOf(c), "receipt.title")+": "+compiled.Def.Title, v)
-	return s.render(c, http.StatusOK, "receipt", p)
-}
-
-// rating thanks the citizen for the 1–5 rating. Ratings are not stored yet
-// (a later issue): the answer is 202 Accepted.
-func (s *Server) rating(c echo.Context) error {
-	if _, _, err := s.submissionByToken(c); err != nil {
-		return err
+	if starsErr != "" {
+		p.Title = p.T("page.error_prefix") + p.Title
 	}
-	p := s.newPage(c, msg.T(langOf(c), "rating.thanks_title"), nil)
-	return s.render(c, http.StatusAccepted, "thanks", p)
+	return s.render(c, status, "receipt", p)
 }
 
 // submissionByToken finds the submission of the URL's tracking token and

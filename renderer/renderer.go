@@ -26,7 +26,10 @@ type Config struct {
 	Drafts      modulario.DraftService
 	Submissions modulario.SubmissionService
 	Attachments modulario.AttachmentService
-	Assets      *themes.Assets
+	// Ratings stores the rating asked at the end of every flow; when nil
+	// the rating is not offered.
+	Ratings modulario.RatingService
+	Assets  *themes.Assets
 	// BaseURL is the public URL ("https://moduli.comune.example"), used for
 	// absolute links such as the tracking link.
 	BaseURL string

@@ -29,19 +29,22 @@ import (
 // Bucket names. Index buckets map a composite key to an ID (or hold empty
 // values when the key itself carries the ID).
 var (
-	bucketForms             = []byte("forms")               // slug → Form
-	bucketVersions          = []byte("versions")            // slug\x00be(number) → Version
-	bucketDrafts            = []byte("drafts")              // token → Draft
-	bucketDraftExpiry       = []byte("draft_expiry")        // be(unixnano)\x00token → ""
-	bucketSubmissions       = []byte("submissions")         // be(id) → Submission
-	bucketSubmissionTokens  = []byte("submission_tokens")   // token → be(id)
-	bucketSubmissionNumbers = []byte("submission_numbers")  // number → be(id)
-	bucketSubmissionOffice  = []byte("submission_office")   // office\x00status\x00be(unixnano)\x00be(id) → ""
-	bucketSubmissionForm    = []byte("submission_form")     // slug\x00be(unixnano)\x00be(id) → ""
-	bucketAttachments       = []byte("attachments")         // id → attachmentRecord
-	bucketAttachmentData    = []byte("attachment_contents") // id → bytes
-	bucketAttachmentOwners  = []byte("attachment_owners")   // owner\x00id → ""
-	bucketCounters          = []byte("counters")            // year → be(last number)
+	bucketForms               = []byte("forms")                 // slug → Form
+	bucketVersions            = []byte("versions")              // slug\x00be(number) → Version
+	bucketDrafts              = []byte("drafts")                // token → Draft
+	bucketDraftExpiry         = []byte("draft_expiry")          // be(unixnano)\x00token → ""
+	bucketSubmissions         = []byte("submissions")           // be(id) → Submission
+	bucketSubmissionTokens    = []byte("submission_tokens")     // token → be(id)
+	bucketSubmissionNumbers   = []byte("submission_numbers")    // number → be(id)
+	bucketSubmissionOffice    = []byte("submission_office")     // office\x00status\x00be(unixnano)\x00be(id) → ""
+	bucketSubmissionForm      = []byte("submission_form")       // slug\x00be(unixnano)\x00be(id) → ""
+	bucketAttachments         = []byte("attachments")           // id → attachmentRecord
+	bucketAttachmentData      = []byte("attachment_contents")   // id → bytes
+	bucketAttachmentOwners    = []byte("attachment_owners")     // owner\x00id → ""
+	bucketCounters            = []byte("counters")              // year → be(last number)
+	bucketRatings             = []byte("ratings")               // be(id) → Rating
+	bucketRatingsByForm       = []byte("ratings_by_form")       // slug\x00be(id) → ""
+	bucketRatingsBySubmission = []byte("ratings_by_submission") // be(submission id) → be(id)
 )
 
 var allBuckets = [][]byte{
@@ -49,6 +52,7 @@ var allBuckets = [][]byte{
 	bucketSubmissions, bucketSubmissionTokens, bucketSubmissionNumbers,
 	bucketSubmissionOffice, bucketSubmissionForm,
 	bucketAttachments, bucketAttachmentData, bucketAttachmentOwners, bucketCounters,
+	bucketRatings, bucketRatingsByForm, bucketRatingsBySubmission,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the

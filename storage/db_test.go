@@ -47,6 +47,7 @@ func services(db *DB, c *clock) storagetest.Store {
 		Drafts:      NewDraftService(db),
 		Submissions: NewSubmissionService(db),
 		Attachments: NewAttachmentService(db),
+		Ratings:     NewRatingService(db),
 		SetNow:      c.Set,
 	}
 }

@@ -83,6 +83,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Drafts:       st.Drafts,
 		Submissions:  st.Submissions,
 		Attachments:  st.Attachments,
+		Ratings:      st.Ratings,
 		Assets:       assets,
 		BaseURL:      cfg.BaseURL,
 		SiteName:     cfg.SiteName,

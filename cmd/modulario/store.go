@@ -21,6 +21,7 @@ type store struct {
 	Drafts      modulario.DraftService
 	Submissions modulario.SubmissionService
 	Attachments modulario.AttachmentService
+	Ratings     modulario.RatingService
 }
 
 // openStore opens (creating if needed) the bbolt file and its directory.
@@ -37,6 +38,7 @@ func openStore(path string) (*store, error) {
 		Drafts:      storage.NewDraftService(db),
 		Submissions: storage.NewSubmissionService(db),
 		Attachments: storage.NewAttachmentService(db),
+		Ratings:     storage.NewRatingService(db),
 	}, nil
 }
 

@@ -20,6 +20,8 @@ type Store struct {
 	Drafts      modulario.DraftService
 	Submissions modulario.SubmissionService
 	Attachments modulario.AttachmentService
+	// Ratings is optional: the rating tests are skipped when it is nil.
+	Ratings modulario.RatingService
 	// SetNow fixes the store's clock at t.
 	SetNow func(t time.Time)
 }
@@ -42,6 +44,8 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SubmissionAttachments", func(t *testing.T) { testSubmissionAttachments(t, open) })
 	t.Run("SubmissionYearRestart", func(t *testing.T) { testYearRestart(t, open) })
 	t.Run("SubmissionConcurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("Ratings", func(t *testing.T) { testRatings(t, open) })
+	t.Run("RatingsConcurrentDuplicates", func(t *testing.T) { testRatingDuplicates(t, open) })
 }
 
 // Def returns a small valid form document.
