@@ -1,4 +1,5 @@
-// Package i18n holds message catalogues and language negotiation. Italian is
+// Package i18n holds message catalogues and language negotiation (with
+// golang.org/x/text/language). Italian is
 // the default language; English is the second catalogue. Each package keeps
 // its own Catalog next to the code that uses it.
 package i18n
@@ -6,7 +7,8 @@ package i18n
 import (
 	"fmt"
 	"sort"
-	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Languages supported, default first.
@@ -54,30 +56,24 @@ func (c Catalog) Missing() []string {
 	return missing
 }
 
+// matcher picks among the supported languages, Italian first (the default).
+var matcher = language.NewMatcher([]language.Tag{language.Italian, language.English})
+
 // Negotiate picks the language: an explicit choice (?lang=en) wins, then the
-// first supported tag of an Accept-Language header, then Italian.
+// Accept-Language header (q-values honoured, q=0 excluded), then Italian.
 func Negotiate(explicit, acceptLanguage string) string {
 	if Supported(explicit) {
 		return explicit
 	}
-	best, bestQ := "", -1.0
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		tag, q := strings.TrimSpace(part), 1.0
-		if i := strings.Index(tag, ";"); i >= 0 {
-			if _, err := fmt.Sscanf(strings.TrimSpace(tag[i+1:]), "q=%g", &q); err != nil {
-				q = 0
-			}
-			tag = strings.TrimSpace(tag[:i])
-		}
-		base := strings.ToLower(strings.SplitN(tag, "-", 2)[0])
-		if Supported(base) && q > bestQ {
-			best, bestQ = base, q
-		}
+	tags, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(tags) == 0 {
+		return Default
 	}
-	if best != "" {
-		return best
+	_, index, confidence := matcher.Match(tags...)
+	if confidence == language.No {
+		return Default
 	}
-	return Default
+	return Languages[index]
 }
 
 // Supported reports whether lang has a catalogue.

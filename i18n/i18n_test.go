@@ -11,6 +11,10 @@ func TestNegotiate(t *testing.T) {
 		{"", "de-DE, en;q=0.5, it;q=0.8", "it"},
 		{"", "fr-FR", "it"},
 		{"", "en;q=bogus, it;q=0.1", "it"},
+		{"", "en;q=0", "it"},
+		{"", "en-US,en;q=0.9,it;q=0.8", "en"},
+		{"", "it-CH", "it"},
+		{"", "*", "it"},
 	} {
 		if got := Negotiate(tc.explicit, tc.header); got != tc.want {
 			t.Errorf("Negotiate(%q, %q) = %q, want %q", tc.explicit, tc.header, got, tc.want)

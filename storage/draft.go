@@ -114,27 +114,39 @@ func (s *DraftService) DeleteDraft(ctx context.Context, token string) error {
 	})
 }
 
+// purgeChunk is how many expired drafts one write transaction deletes: the
+// single bbolt writer is shared with citizens' submissions, so a large purge
+// must not hold it for long.
+const purgeChunk = 200
+
 // PurgeExpiredDrafts deletes drafts (and their attachments) that expired
-// before now and returns how many. It walks the expiry index, not every draft.
+// before now and returns how many. It walks the expiry index, not every
+// draft, in transactions of at most purgeChunk drafts.
 func (s *DraftService) PurgeExpiredDrafts(ctx context.Context, now time.Time) (int, error) {
-	var n int
-	err := s.db.update(ctx, func(tx *bolt.Tx) error {
-		n = 0
-		limit := timeKey(now)
-		var tokens []string
-		c := tx.Bucket(bucketDraftExpiry).Cursor()
-		for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0; k, _ = c.Next() {
-			tokens = append(tokens, string(k[9:]))
-		}
-		for _, token := range tokens {
-			if err := deleteDraft(tx, token); err != nil {
-				return err
+	total := 0
+	for {
+		var n int
+		err := s.db.update(ctx, func(tx *bolt.Tx) error {
+			n = 0
+			limit := timeKey(now)
+			var tokens []string
+			c := tx.Bucket(bucketDraftExpiry).Cursor()
+			for k, _ := c.First(); k != nil && bytes.Compare(k[:8], limit) < 0 && len(tokens) < purgeChunk; k, _ = c.Next() {
+				tokens = append(tokens, string(k[9:]))
 			}
-			n++
+			for _, token := range tokens {
+				if err := deleteDraft(tx, token); err != nil {
+					return err
+				}
+				n++
+			}
+			return nil
+		})
+		total += n
+		if err != nil || n < purgeChunk {
+			return total, err
 		}
-		return nil
-	})
-	return n, err
+	}
 }
 
 // expiryKey is the draft's key in the expiry index.

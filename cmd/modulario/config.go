@@ -48,10 +48,12 @@ func DefaultConfig() Config {
 		LogLevel:          "info",
 		LogFormat:         "text",
 		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ShutdownTimeout:   15 * time.Second,
+		// The read timeout covers the whole body: a 25 MB upload over a slow
+		// mobile uplink needs minutes. Slow headers are cut by ReadHeaderTimeout.
+		ReadTimeout:     5 * time.Minute,
+		WriteTimeout:    60 * time.Second,
+		IdleTimeout:     120 * time.Second,
+		ShutdownTimeout: 15 * time.Second,
 	}
 }
 
@@ -222,6 +224,11 @@ func validateBaseURL(raw string) error {
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
 		return fmt.Errorf("%q must not have a query, fragment or user information", raw)
+	}
+	// Pages link with root-relative paths, so Modulario must own the host's
+	// root: serving under a sub-path would break every link.
+	if u.Path != "" && u.Path != "/" {
+		return fmt.Errorf("%q must not have a path: serve Modulario at the root of its own host name (for example https://moduli.comune.example)", raw)
 	}
 	return nil
 }

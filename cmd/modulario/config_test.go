@@ -81,6 +81,7 @@ func TestConfigInvalid(t *testing.T) {
 		{"addr without port", []string{"--addr", "localhost"}, nil, "--addr (MODULARIO_ADDR)"},
 		{"bad port", nil, map[string]string{"MODULARIO_ADDR": ":99999"}, "valid port"},
 		{"relative base url", []string{"--base-url", "moduli.comune.it"}, nil, "MODULARIO_BASE_URL"},
+		{"base url with a path", []string{"--base-url", "https://www.comune.example/moduli"}, nil, "must not have a path"},
 		{"ftp base url", nil, map[string]string{"MODULARIO_BASE_URL": "ftp://x.it"}, "http or https"},
 		{"bad duration env", nil, map[string]string{"MODULARIO_DRAFT_TTL": "thirty days"}, `"thirty days" for MODULARIO_DRAFT_TTL: not a duration`},
 		{"bad duration flag", []string{"--read-timeout", "soon"}, nil, "read-timeout"},
