@@ -92,6 +92,11 @@ type SubmissionService interface {
 	// FindSubmissionByNumber returns a submission by request number.
 	// Returns ENOTFOUND if none matches.
 	FindSubmissionByNumber(ctx context.Context, number string) (*Submission, error)
+	// FindSubmissionByDraft returns the submission that the draft with
+	// draftToken became, for a short while after CreateSubmission (at least
+	// 24 hours), so a repeated final post can show the same receipt.
+	// Returns ENOTFOUND if the draft was never submitted or the link expired.
+	FindSubmissionByDraft(ctx context.Context, draftToken string) (*Submission, error)
 	// CountSubmissions returns the number of stored submissions.
 	CountSubmissions(ctx context.Context) (int, error)
 }
@@ -103,4 +108,8 @@ type AttachmentService interface {
 	PutAttachment(ctx context.Context, a *Attachment, owner string, content []byte) error
 	// FindAttachment returns metadata and content. Returns ENOTFOUND.
 	FindAttachment(ctx context.Context, id string) (*Attachment, []byte, error)
+	// DeleteAttachment removes an unowned or draft-owned attachment: its
+	// metadata, its content and its owner index entry. Returns ENOTFOUND if
+	// it does not exist and ECONFLICT if a submission owns it.
+	DeleteAttachment(ctx context.Context, id string) error
 }

@@ -1,13 +1,15 @@
 package renderer
 
 import (
+	"context"
 	"errors"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,9 +24,26 @@ type apiSubmission struct {
 	Status      modulario.SubmissionStatus `json:"status"`
 }
 
+// maxAPIErrors caps the errors listed in a 422 answer; the total is given.
+const maxAPIErrors = 100
+
+// apiProblem is a 422 problem whose error list may be truncated.
+type apiProblem struct {
+	*problem
+	// TotalErrors is the number of errors found when Errors is truncated.
+	TotalErrors int `json:"total_errors,omitempty"`
+}
+
+// apiUpload is a checked file part waiting for the data to be valid.
+type apiUpload struct {
+	attachment *modulario.Attachment
+	content    []byte
+}
+
 // apiSubmit accepts a submission as JSON, or as multipart/form-data with a
 // "data" part (JSON) and file parts named by the field pointer. The data is
-// validated as sent: unknown properties are errors, nothing is pruned.
+// validated as sent: unknown properties are errors, nothing is pruned. Files
+// are checked first and stored only once everything is valid.
 func (s *Server) apiSubmit(c echo.Context) error {
 	lang := langOf(c)
 	form, compiled, err := s.publishedForm(c, c.Param("slug"))
@@ -39,30 +58,71 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	jsonFileErrs := fileValuesInJSON(compiled, data, "", lang)
+	uploads, uploadErrs := checkAPIFiles(compiled, data, files, lang)
+	hidden := hiddenAnswers(data, compiled.Prune(data), "", lang)
+	if errs := mergeErrors(jsonFileErrs, uploadErrs, compiled.Validate(data, lang), hidden); len(errs) > 0 {
+		return writeAPIErrors(c, lang, errs)
+	}
 	sub := &modulario.Submission{
 		FormSlug: form.Slug, Version: form.Published, Office: compiled.Def.Office,
 		Status: modulario.StatusReceived, Channel: modulario.ChannelAPI,
 	}
-	uploadErrs, err := s.storeAPIFiles(c, compiled, sub, data, files)
-	if err != nil {
-		return err
-	}
-	hidden := hiddenAnswers(data, compiled.Prune(data), "", lang)
-	if errs := mergeErrors(uploadErrs, compiled.Validate(data, lang), hidden); len(errs) > 0 {
-		return writeProblem(c, &problem{
-			Type: "about:blank", Title: statusTitle(lang, http.StatusUnprocessableEntity),
-			Status: http.StatusUnprocessableEntity, Detail: msg.T(lang, "errors.count", len(errs)), Errors: errs,
-		})
-	}
-	if sub.Data, err = jsonMarshal(data); err != nil {
-		return err
-	}
-	if err := s.cfg.Submissions.CreateSubmission(c.Request().Context(), sub, ""); err != nil {
+	if err := s.createAPISubmission(c, sub, data, uploads); err != nil {
 		return err
 	}
 	tracking := s.absURL(c, "/pratiche/"+sub.Token)
 	c.Response().Header().Set(echo.HeaderLocation, tracking)
 	return c.JSON(http.StatusCreated, &apiSubmission{Number: sub.Number, TrackingURL: tracking, Status: sub.Status})
+}
+
+// createAPISubmission stores the uploads, sets their IDs in data and creates
+// the submission. If anything fails, the stored files are deleted again.
+func (s *Server) createAPISubmission(c echo.Context, sub *modulario.Submission, data map[string]any, uploads map[string]apiUpload) error {
+	ctx := c.Request().Context()
+	for _, ptr := range slices.Sorted(maps.Keys(uploads)) {
+		a := uploads[ptr].attachment
+		if err := s.cfg.Attachments.PutAttachment(ctx, a, "", uploads[ptr].content); err != nil {
+			s.deleteAttachments(ctx, sub.Attachments)
+			return err
+		}
+		sub.Attachments = append(sub.Attachments, *a)
+		schemas.SetPointer(data, ptr, a.ID)
+	}
+	var err error
+	if sub.Data, err = jsonMarshal(data); err == nil {
+		err = s.cfg.Submissions.CreateSubmission(ctx, sub, "")
+	}
+	if err != nil {
+		s.deleteAttachments(ctx, sub.Attachments)
+	}
+	return err
+}
+
+// deleteAttachments removes files stored for a request that failed. It runs
+// even when the client went away, and only logs what it cannot delete.
+func (s *Server) deleteAttachments(ctx context.Context, list []modulario.Attachment) {
+	ctx = context.WithoutCancel(ctx)
+	for _, a := range list {
+		if err := s.cfg.Attachments.DeleteAttachment(ctx, a.ID); err != nil {
+			s.cfg.Logger.Error("delete attachment of a failed request", "id", a.ID, "err", err)
+		}
+	}
+}
+
+// writeAPIErrors answers 422 with at most maxAPIErrors errors.
+func writeAPIErrors(c echo.Context, lang string, errs []schemas.FieldError) error {
+	p := &apiProblem{problem: &problem{
+		Type: "about:blank", Title: statusTitle(lang, http.StatusUnprocessableEntity),
+		Status: http.StatusUnprocessableEntity, Detail: msg.T(lang, "errors.count", len(errs)), Errors: errs,
+	}}
+	if len(errs) > maxAPIErrors {
+		p.Errors, p.TotalErrors = errs[:maxAPIErrors], len(errs)
+		p.Detail = msg.T(lang, "api.truncated", len(errs), maxAPIErrors)
+	}
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	return jsonEncode(c.Response(), p)
 }
 
 // readAPIBody returns the JSON document and the file parts of a request.
@@ -91,13 +151,19 @@ func readAPIBody(c echo.Context) ([]byte, map[string][]*multipartFile, error) {
 	return nil, nil, modulario.Errorf(modulario.EUNSUPPORTED, "%s", msg.T(lang, "api.content_type"))
 }
 
-// storeAPIFiles stores the file parts of a multipart submission and sets
-// their attachment IDs in data.
-func (s *Server) storeAPIFiles(c echo.Context, f *schemas.Form, sub *modulario.Submission,
-	data map[string]any, files map[string][]*multipartFile) ([]schemas.FieldError, error) {
-	lang := langOf(c)
+// pendingUpload stands in data for a checked file until it is stored, so
+// that validation sees the file field answered.
+const pendingUpload = "upload-pending"
+
+// checkAPIFiles checks the file parts of a multipart submission (field,
+// size, sniffed type) without storing them, and marks their fields as
+// answered in data.
+func checkAPIFiles(f *schemas.Form, data map[string]any, files map[string][]*multipartFile,
+	lang string) (map[string]apiUpload, []schemas.FieldError) {
+	uploads := map[string]apiUpload{}
 	var errs []schemas.FieldError
-	for ptr, parts := range files {
+	for _, ptr := range slices.Sorted(maps.Keys(files)) {
+		parts := files[ptr]
 		fl := f.FieldAt(ptr)
 		if fl == nil || fl.Kind != schemas.KindFile || len(parts) == 0 {
 			errs = append(errs, schemas.FieldError{Pointer: ptr, Message: msg.T(lang, "api.unknown_file")})
@@ -109,13 +175,30 @@ func (s *Server) storeAPIFiles(c echo.Context, f *schemas.Form, sub *modulario.S
 			continue
 		}
 		a.Pointer = ptr
-		if err := s.cfg.Attachments.PutAttachment(c.Request().Context(), a, "", content); err != nil {
-			return nil, err
-		}
-		sub.Attachments = append(sub.Attachments, *a)
-		schemas.SetPointer(data, ptr, a.ID)
+		uploads[ptr] = apiUpload{attachment: a, content: content}
+		schemas.SetPointer(data, ptr, pendingUpload)
 	}
-	return errs, nil
+	return uploads, errs
+}
+
+// fileValuesInJSON refuses JSON values for file fields: a file field's
+// answer can only be a file uploaded in the same request.
+func fileValuesInJSON(f *schemas.Form, v any, ptr, lang string) []schemas.FieldError {
+	if fl := f.FieldAt(ptr); fl != nil && fl.Kind == schemas.KindFile {
+		return []schemas.FieldError{{Pointer: ptr, Message: msg.T(lang, "api.file_in_json", ptr)}}
+	}
+	var errs []schemas.FieldError
+	switch x := v.(type) {
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			errs = append(errs, fileValuesInJSON(f, x[k], ptr+"/"+schemas.EscapeToken(k), lang)...)
+		}
+	case []any:
+		for i := range x {
+			errs = append(errs, fileValuesInJSON(f, x[i], ptr+"/"+strconv.Itoa(i), lang)...)
+		}
+	}
+	return errs
 }
 
 // hiddenAnswers lists answers that the other answers hide (Prune would drop
@@ -126,7 +209,7 @@ func hiddenAnswers(sent, pruned any, ptr, lang string) []schemas.FieldError {
 	case map[string]any:
 		p, _ := pruned.(map[string]any)
 		for _, k := range sortedKeys(x) {
-			child := ptr + "/" + escapeToken(k)
+			child := ptr + "/" + schemas.EscapeToken(k)
 			if y, ok := p[k]; ok {
 				errs = append(errs, hiddenAnswers(x[k], y, child, lang)...)
 			} else {
@@ -151,8 +234,4 @@ func sortedKeys(m map[string]any) []string {
 	}
 	sort.Strings(keys)
 	return keys
-}
-
-func escapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~", "~0"), "/", "~1")
 }

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"sort"
@@ -47,11 +48,17 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	if errors.Is(err, context.Canceled) {
+		// The client went away: nobody reads the answer, nothing failed.
+		s.cfg.Logger.Debug("request canceled", "method", c.Request().Method, "route", c.Path())
+		return
+	}
 	lang := langOf(c)
 	status, message := s.classify(err, lang)
 	if status >= 500 {
+		// The route pattern, not the URL: URLs carry draft and tracking tokens.
 		s.cfg.Logger.Error("request failed", "method", c.Request().Method,
-			"path", c.Request().URL.Path, "err", err)
+			"route", c.Path(), "err", err)
 		message = msg.T(lang, "err.internal")
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {
@@ -76,6 +83,8 @@ func (s *Server) classify(err error, lang string) (int, string) {
 	var tooBig *http.MaxBytesError
 	var bad *badRequestError
 	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		return http.StatusServiceUnavailable, statusMessage(lang, http.StatusServiceUnavailable)
 	case errors.As(err, &bad):
 		return http.StatusBadRequest, bad.Message
 	case errors.As(err, &tooBig):

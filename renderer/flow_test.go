@@ -44,8 +44,11 @@ func TestFullSubmission(t *testing.T) {
 		t.Fatal("receipt lacks the absolute tracking link")
 	}
 	e.get(tracking).expect(t, http.StatusOK, number, "Ricevuta", "Buche e strade dissestate", "Mario")
-	// A second post finds the draft gone.
-	e.postForm(b+"/invia", nil).expect(t, http.StatusGone, "già stata inviata")
+	// A second post (a double click) leads to the same receipt.
+	if again := e.postForm(b+"/invia", nil).redirectsTo(t, `/ricevuta$`); again != receipt {
+		t.Fatalf("second post went to %q, want %q", again, receipt)
+	}
+	e.get(b+"/riepilogo").expect(t, http.StatusGone, "già stata inviata")
 	e.get("/pratiche/sconosciuto").expect(t, http.StatusNotFound)
 	e.postForm(tracking+"/valutazione", url.Values{"valutazione": {"5"}}).
 		expect(t, http.StatusOK, `data-element="feedback-rating-positive"`)

@@ -69,6 +69,9 @@ func (s *Server) loadSession(c echo.Context) (*session, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	if err := s.formStillLive(c, d.FormSlug); err != nil {
+		return nil, err
+	}
 	f, err := s.compiledVersion(ctx, d.FormSlug, d.Version)
 	if err != nil {
 		return nil, err
@@ -80,6 +83,19 @@ func (s *Server) loadSession(c echo.Context) (*session, error) {
 		}
 	}
 	return &session{Draft: d, Form: f, Data: data, Base: "/servizi/" + slug + "/" + token}, nil
+}
+
+// formStillLive returns EGONE, with a page that says so, when the form of
+// a draft was unpublished or archived after the draft was started.
+func (s *Server) formStillLive(c echo.Context, slug string) error {
+	form, err := s.cfg.Forms.FindForm(c.Request().Context(), slug)
+	if err != nil && modulario.ErrorCode(err) != modulario.ENOTFOUND {
+		return err
+	}
+	if err != nil || form.Published == 0 || form.Archived {
+		return modulario.Errorf(modulario.EGONE, "%s", msg.T(langOf(c), "err.form_closed"))
+	}
+	return nil
 }
 
 // save stores the session's data (and anything else changed on the draft)

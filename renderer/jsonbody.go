@@ -6,10 +6,19 @@ import (
 	"errors"
 	"io"
 	"net/http"
+
+	"github.com/modulario/modulario"
 )
 
 // maxJSONDepth bounds the nesting of API documents.
 const maxJSONDepth = 32
+
+// maxJSONValues bounds the values (scalars, objects and arrays, not keys)
+// of an API document, so validating it and listing its errors stays cheap.
+const maxJSONValues = 10000
+
+// errTooManyValues is checkJSON's answer to a document over maxJSONValues.
+var errTooManyValues = errors.New("too many values")
 
 // badRequestError is an EINVALID error answered with 400 rather than 422:
 // the document could not be read at all.
@@ -29,7 +38,9 @@ func decodeJSONObject(body []byte, lang string) (map[string]any, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, badRequest(msg.T(lang, "api.empty"))
 	}
-	if err := checkJSON(body); err != nil {
+	if err := checkJSON(body); errors.Is(err, errTooManyValues) {
+		return nil, modulario.Errorf(modulario.ETOOLARGE, "%s", msg.T(lang, "api.too_many", maxJSONValues))
+	} else if err != nil {
 		return nil, badRequest(msg.T(lang, "api.malformed", err.Error()))
 	}
 	var v any
@@ -51,11 +62,12 @@ type jsonFrame struct {
 }
 
 // checkJSON walks the tokens of a document, refusing deep nesting,
-// duplicate keys and trailing data, which encoding/json would accept.
+// duplicate keys and trailing data, which encoding/json would accept, and
+// documents of more than maxJSONValues values (errTooManyValues).
 func checkJSON(body []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	var stack []*jsonFrame
-	values := 0
+	values, total := 0, 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -79,6 +91,11 @@ func checkJSON(body []byte) error {
 			}
 			top.keys[key], top.expectKey = true, false
 			continue
+		}
+		if d, ok := tok.(json.Delim); !ok || d == '{' || d == '[' {
+			if total++; total > maxJSONValues {
+				return errTooManyValues
+			}
 		}
 		switch tok {
 		case json.Delim('{'), json.Delim('['):

@@ -30,6 +30,7 @@ var msg = i18n.Catalog{
 		"privacy.title":    "Informativa sulla privacy",
 		"privacy.consent":  "Ho letto e compreso l'informativa sulla privacy",
 		"privacy.required": "Per continuare devi dichiarare di aver letto e compreso l'informativa sulla privacy.",
+		"privacy.accepted": "Hai già dichiarato di aver letto e compreso l'informativa: le risposte date finora sono salvate.",
 
 		"step.page_title":    "Passo %d di %d: %s - %s",
 		"step.required_note": "I campi contraddistinti dal simbolo asterisco sono obbligatori",
@@ -58,6 +59,7 @@ var msg = i18n.Catalog{
 		"file.unreadable": "Non è stato possibile leggere il file «%s». Riprova.",
 		"file.empty":      "Il file «%s» è vuoto.",
 		"file.bad_type":   "Il contenuto del file «%s» non è di un tipo ammesso (tipi ammessi: %s).",
+		"file.too_many":   "Hai già caricato %d file per questa richiesta: rimuovine uno prima di caricarne un altro.",
 
 		"saved.title":      "Richiesta salvata",
 		"saved.lead":       "Abbiamo salvato le risposte che hai dato finora per «%s».",
@@ -134,6 +136,7 @@ var msg = i18n.Catalog{
 		"err.not_found":          "La pagina che cerchi non esiste o il servizio non è più disponibile.",
 		"err.tracking_not_found": "Non troviamo nessuna richiesta con questo link. Controlla di averlo copiato per intero.",
 		"err.gone":               "Questa richiesta è già stata inviata oppure è scaduta. Se l'hai inviata, trovi il numero nella pagina di conferma; altrimenti ricomincia dal servizio.",
+		"err.form_closed":        "Questo servizio non è più disponibile online: la richiesta che avevi iniziato non può essere inviata. Per informazioni contatta l'ufficio del Comune.",
 		"err.too_large":          "I dati inviati superano la dimensione massima consentita.",
 		"err.bad_request":        "La richiesta non è valida.",
 		"err.internal":           "Si è verificato un errore imprevisto. Riprova tra qualche minuto.",
@@ -157,6 +160,9 @@ var msg = i18n.Catalog{
 		"api.bad_multipart": "Il corpo multipart/form-data non è valido.",
 		"api.unknown_file":  "Questo campo non accetta file.",
 		"api.hidden_answer": "Questo campo non si applica alle altre risposte date: toglilo.",
+		"api.file_in_json":  "Carica il file come parte multipart/form-data chiamata «%s», non come valore JSON.",
+		"api.too_many":      "Il documento contiene più di %d valori JSON.",
+		"api.truncated":     "%d errori in tutto: ecco i primi %d.",
 
 		"legal.privacy.title":       "Informativa privacy",
 		"legal.privacy.body":        "Il titolare del trattamento dei dati personali raccolti da questo sito è %[1]s.\n\nI dati inseriti nei moduli sono trattati solo per gestire la richiesta, secondo l'informativa specifica di ciascun servizio (art. 13 del Regolamento UE 2016/679). Questo sito non usa cookie di profilazione né cookie tecnici per la compilazione dei moduli.",
@@ -191,6 +197,7 @@ var msg = i18n.Catalog{
 		"privacy.title":    "Privacy notice",
 		"privacy.consent":  "I have read and understood the privacy notice",
 		"privacy.required": "To continue, confirm that you have read and understood the privacy notice.",
+		"privacy.accepted": "You have already confirmed that you read and understood the notice: your answers so far are saved.",
 
 		"step.page_title":    "Step %d of %d: %s - %s",
 		"step.required_note": "Fields marked with an asterisk are required",
@@ -219,6 +226,7 @@ var msg = i18n.Catalog{
 		"file.unreadable": "The file “%s” could not be read. Please try again.",
 		"file.empty":      "The file “%s” is empty.",
 		"file.bad_type":   "The content of the file “%s” is not an accepted type (accepted: %s).",
+		"file.too_many":   "You have already uploaded %d files for this request: remove one before uploading another.",
 
 		"saved.title":      "Request saved",
 		"saved.lead":       "We saved the answers you gave so far for “%s”.",
@@ -295,6 +303,7 @@ var msg = i18n.Catalog{
 		"err.not_found":          "The page you are looking for does not exist or the service is no longer available.",
 		"err.tracking_not_found": "We cannot find a request with this link. Check that you copied all of it.",
 		"err.gone":               "This request has already been sent or has expired. If you sent it, its number is on the confirmation page; otherwise start again from the service.",
+		"err.form_closed":        "This service is no longer available online: the request you started cannot be sent. Please contact the comune's office.",
 		"err.too_large":          "The data sent is larger than the maximum allowed.",
 		"err.bad_request":        "The request is not valid.",
 		"err.internal":           "An unexpected error occurred. Please try again in a few minutes.",
@@ -318,6 +327,9 @@ var msg = i18n.Catalog{
 		"api.bad_multipart": "The multipart/form-data body is not valid.",
 		"api.unknown_file":  "This field does not accept files.",
 		"api.hidden_answer": "This field does not apply given the other answers: remove it.",
+		"api.file_in_json":  "Upload the file as a multipart/form-data part named “%s”, not as a JSON value.",
+		"api.too_many":      "The document holds more than %d JSON values.",
+		"api.truncated":     "%d errors in all: here are the first %d.",
 
 		"legal.privacy.title":       "Privacy notice",
 		"legal.privacy.body":        "The controller of the personal data collected by this site is %[1]s.\n\nThe data entered in the forms is processed only to handle the request, as described in each service's own notice (art. 13 of EU Regulation 2016/679). This site uses no profiling cookies and no cookies to fill in forms.",

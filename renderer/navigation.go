@@ -62,7 +62,8 @@ func (ss *session) stepPath(n int) string {
 	case n > len(ss.Form.Steps):
 		return ss.Base + "/riepilogo"
 	case n < 1:
-		return "/servizi/" + ss.Draft.FormSlug + "/privacy"
+		// The notice of this very draft: going back keeps the answers.
+		return ss.Base + "/privacy"
 	}
 	return ss.Base + "/passo/" + strconv.Itoa(n)
 }
@@ -73,10 +74,25 @@ func (ss *session) guard(n int) string {
 	if !ss.Draft.Consent {
 		return "/servizi/" + ss.Draft.FormSlug + "/privacy"
 	}
-	if n > ss.Draft.Step {
-		return ss.stepPath(ss.Draft.Step)
+	if reach := ss.reach(); n > reach {
+		return ss.stepPath(reach)
 	}
 	return ""
+}
+
+// reach is the furthest step the citizen may open: the furthest step up to
+// Draft.Step that the current answers still show (the review counts as
+// shown). Guarding with it never sends the citizen to a hidden step, which
+// would send them forward again in a loop.
+func (ss *session) reach() int {
+	f := ss.Form
+	state := f.Evaluate(ss.Data)
+	for m := min(ss.Draft.Step, len(f.Steps)+1); m >= 1; m-- {
+		if m > len(f.Steps) || stepShown(f, state, m) {
+			return m
+		}
+	}
+	return nextStep(f, state, 0)
 }
 
 // padRepeats gives repeatable groups of step n their minimum number of
@@ -95,15 +111,24 @@ func padRepeats(f *schemas.Form, n int, data map[string]any) map[string]any {
 	return data
 }
 
-// stepErrors keeps the errors of fields on step n, in order, one per pointer.
-func stepErrors(f *schemas.Form, errs []schemas.FieldError, n int) []schemas.FieldError {
+// stepErrors keeps the errors of fields on step n, in order. With orphans
+// it also keeps the errors that belong to no step (pointer "" of a
+// root-level anyOf, an unknown property): the last step shows them, so the
+// citizen always sees why the request cannot be sent.
+func stepErrors(f *schemas.Form, errs []schemas.FieldError, n int, orphans bool) []schemas.FieldError {
 	var out []schemas.FieldError
 	for _, e := range errs {
-		if f.StepOf(e.Pointer) == n {
+		if m := f.StepOf(e.Pointer); m == n || (orphans && m == 0) {
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// lastShown reports whether n is the last step shown for these answers,
+// the one that holds the errors of no step.
+func lastShown(f *schemas.Form, state *schemas.State, n int) bool {
+	return nextStep(f, state, n) > len(f.Steps)
 }
 
 // mergeErrors joins error lists keeping the first message per pointer.
@@ -112,8 +137,12 @@ func mergeErrors(lists ...[]schemas.FieldError) []schemas.FieldError {
 	var out []schemas.FieldError
 	for _, l := range lists {
 		for _, e := range l {
-			if !seen[e.Pointer] {
-				seen[e.Pointer] = true
+			key := e.Pointer
+			if key == "" {
+				key += "\x00" + e.Message // errors of no field: keep each one
+			}
+			if !seen[key] {
+				seen[key] = true
 				out = append(out, e)
 			}
 		}

@@ -2,8 +2,9 @@ package renderer
 
 import (
 	"mime/multipart"
-	"strconv"
 	"strings"
+
+	"github.com/modulario/modulario/schemas"
 )
 
 // multipartFile is an uploaded file part.
@@ -17,25 +18,9 @@ func parentPointer(ptr string) string {
 	return ""
 }
 
-// removePointer deletes the object member or array element at ptr, if any.
+// removePointer deletes the value at ptr in place (see schemas.DeletePointer)
+// and returns data.
 func removePointer(data map[string]any, ptr string) map[string]any {
-	parent, key := parentPointer(ptr), unescapeToken(ptr[strings.LastIndexByte(ptr, '/')+1:])
-	var container any = data
-	if parent != "" {
-		container, _ = getPointer(data, parent)
-	}
-	switch x := container.(type) {
-	case map[string]any:
-		delete(x, key)
-	case []any:
-		// Arrays hold items of repeats: an element becomes empty, not shifted.
-		if i, err := strconv.Atoi(key); err == nil && i >= 0 && i < len(x) {
-			x[i] = nil
-		}
-	}
+	schemas.DeletePointer(data, ptr)
 	return data
-}
-
-func unescapeToken(t string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(t, "~1", "/"), "~0", "~")
 }

@@ -14,11 +14,33 @@ type privacyView struct {
 	Def    *schemas.Definition
 	Action string
 	Error  string
+	// NextURL, when set, is step 1 of a draft whose notice was already
+	// accepted: the page shows the consent given and an "Avanti" link.
+	NextURL string
 }
 
 // privacyPage shows the form's privacy notice with the consent checkbox.
 func (s *Server) privacyPage(c echo.Context) error {
 	return s.renderPrivacy(c, http.StatusOK, "")
+}
+
+// draftPrivacyPage shows the notice again to a citizen who pressed
+// "Indietro" on the first step: consent was given, the draft is kept.
+func (s *Server) draftPrivacyPage(c echo.Context) error {
+	ss, err := s.loadSession(c)
+	if err != nil {
+		return err
+	}
+	if !ss.Draft.Consent {
+		return redirect(c, "/servizi/"+ss.Draft.FormSlug+"/privacy")
+	}
+	def := ss.Form.Def
+	p := s.newPage(c, msg.T(langOf(c), "privacy.title")+": "+def.Title, &privacyView{
+		Def: def, NextURL: link(c, ss.stepPath(1)),
+	})
+	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
+		crumb{Label: def.Title, URL: p.U("/servizi/" + ss.Draft.FormSlug)}, crumb{Label: p.T("privacy.title")})
+	return s.render(c, http.StatusOK, "privacy", p)
 }
 
 // privacySubmit starts a draft once the citizen consents.

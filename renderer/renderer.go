@@ -96,31 +96,33 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.securityHeaders, s.limitBody, s.negotiateLang)
+	e.Use(s.removeMultipart, s.securityHeaders, s.limitBody, s.negotiateLang)
 
-	e.GET("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
+	// Every page answers HEAD too (monitoring, link checkers); net/http
+	// drops the body of HEAD responses.
+	get := func(path string, h echo.HandlerFunc) { e.Match([]string{http.MethodGet, http.MethodHead}, path, h) }
+	get("/healthz", func(c echo.Context) error { return c.String(http.StatusOK, "ok") })
 	if s.cfg.Assets != nil {
-		static := echo.WrapHandler(s.cfg.Assets)
-		e.GET("/static/*", static)
-		e.HEAD("/static/*", static)
+		get("/static/*", echo.WrapHandler(s.cfg.Assets))
 	}
-	e.GET("/", s.serviceList)
-	e.GET("/privacy", s.legalPage("privacy"))
-	e.GET("/accessibilita", s.legalPage("accessibility"))
-	e.GET("/note-legali", s.legalPage("legal"))
+	get("/", s.serviceList)
+	get("/privacy", s.legalPage("privacy"))
+	get("/accessibilita", s.legalPage("accessibility"))
+	get("/note-legali", s.legalPage("legal"))
 
-	e.GET("/servizi/:slug", s.servicePage)
-	e.GET("/servizi/:slug/privacy", s.privacyPage)
+	get("/servizi/:slug", s.servicePage)
+	get("/servizi/:slug/privacy", s.privacyPage)
 	e.POST("/servizi/:slug/privacy", s.privacySubmit)
-	e.GET("/servizi/:slug/:token/passo/:n", s.stepPage)
+	get("/servizi/:slug/:token/privacy", s.draftPrivacyPage)
+	get("/servizi/:slug/:token/passo/:n", s.stepPage)
 	e.POST("/servizi/:slug/:token/passo/:n", s.stepSubmit)
-	e.GET("/servizi/:slug/:token/riepilogo", s.reviewPage)
+	get("/servizi/:slug/:token/riepilogo", s.reviewPage)
 	e.POST("/servizi/:slug/:token/invia", s.submit)
 
-	e.GET("/pratiche/:token", s.trackingPage)
-	e.GET("/pratiche/:token/ricevuta", s.receiptPage)
+	get("/pratiche/:token", s.trackingPage)
+	get("/pratiche/:token/ricevuta", s.receiptPage)
 	e.POST("/pratiche/:token/valutazione", s.rating)
-	e.GET("/allegati/:token/:id", s.attachment)
+	get("/allegati/:token/:id", s.attachment)
 
 	e.POST("/api/v1/forms/:slug/submissions", s.apiSubmit)
 	return e

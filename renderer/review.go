@@ -25,7 +25,7 @@ func (s *Server) reviewPage(c echo.Context) error {
 	pruned := ss.Form.Prune(ss.Data)
 	state := ss.Form.Evaluate(pruned)
 	z := &summarizer{lang: lang, form: ss.Form, state: state, data: pruned,
-		attachments: attachmentsByID(ss.Draft.Attachments)}
+		attachments: attachmentsByID(ss.Draft.Attachments), token: ss.Draft.Token}
 	steps := z.steps()
 	for i := range steps {
 		steps[i].EditURL = link(c, ss.stepPath(steps[i].Number))

@@ -27,7 +27,8 @@ func (s *Server) stepPage(c echo.Context) error {
 	var errs []schemas.FieldError
 	status := http.StatusOK
 	if c.QueryParam("verifica") == "1" {
-		errs = stepErrors(ss.Form, ss.Form.Validate(ss.Form.Prune(ss.Data), langOf(c)), n)
+		errs = stepErrors(ss.Form, ss.Form.Validate(ss.Form.Prune(ss.Data), langOf(c)), n,
+			lastShown(ss.Form, state, n))
 		if len(errs) > 0 {
 			status = http.StatusUnprocessableEntity
 		}
@@ -77,7 +78,7 @@ func (s *Server) stepSubmit(c echo.Context) error {
 	pruned := ss.Form.Prune(ss.Data)
 	state := ss.Form.Evaluate(pruned)
 	errs := mergeErrors(visibleErrors(state, decodeErrs), uploadErrs,
-		stepErrors(ss.Form, ss.Form.Validate(pruned, lang), n))
+		stepErrors(ss.Form, ss.Form.Validate(pruned, lang), n, lastShown(ss.Form, state, n)))
 	if len(errs) > 0 {
 		// Keep what was typed and uploaded, but do not advance.
 		if err := s.save(c, ss); err != nil {
@@ -100,15 +101,17 @@ func (s *Server) stepAction(c echo.Context, ss *session, n int, action string) (
 	verb, ptr, _ := strings.Cut(action, ":")
 	anchor := ""
 	switch verb {
-	case "add":
-		ss.Data = schemas.AddItem(ss.Data, ptr)
-		anchor = "#" + htmlID(ptr)
-	case "remove":
-		ss.Data = schemas.RemoveItem(ss.Data, ptr)
-		anchor = "#" + htmlID(parentPointer(ptr))
-	case "removefile":
-		ss.Data = removePointer(ss.Data, ptr)
-		anchor = "#" + htmlID(ptr)
+	case "add", "remove", "removefile":
+		if !actionAllowed(ss.Form, n, verb, ptr, ss.Data) {
+			// A forged or stale button: change nothing, show the step again.
+			return true, redirect(c, ss.stepPath(n))
+		}
+		if err := s.dropReplacedFile(c, ss, verb, ptr); err != nil {
+			return true, err
+		}
+		ss.Data, anchor = applyAction(ss.Form, ss.Data, verb, ptr)
+	case "", "next":
+		return false, nil
 	case "save":
 		if err := s.save(c, ss); err != nil {
 			return true, err
@@ -120,7 +123,8 @@ func (s *Server) stepAction(c echo.Context, ss *session, n int, action string) (
 		}
 		return true, redirect(c, ss.stepPath(prevStep(ss.Form, ss.Form.Evaluate(ss.Data), n)))
 	default:
-		return false, nil
+		// An unknown button: keep nothing of this post, show the step again.
+		return true, redirect(c, ss.stepPath(n))
 	}
 	if err := s.save(c, ss); err != nil {
 		return true, err

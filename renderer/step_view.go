@@ -48,6 +48,11 @@ func (s *Server) renderStep(c echo.Context, ss *session, n int, state *schemas.S
 		Progress: roundTo5(n * 100 / (len(ss.Form.Steps) + 1)),
 	}
 	for _, e := range errs {
+		if ss.Form.StepOf(e.Pointer) == 0 {
+			// An error of no field (a root-level rule): plain text, no link.
+			v.Errors = append(v.Errors, errorLink{Message: e.Message})
+			continue
+		}
 		in.errs[e.Pointer] = e.Message
 		v.Errors = append(v.Errors, errorLink{Href: "#" + htmlID(e.Pointer), Label: fieldLabel(ss.Form, e.Pointer), Message: e.Message})
 	}

@@ -13,13 +13,16 @@ import (
 // draft is gone answers 410 with a friendly page.
 func (s *Server) submit(c echo.Context) error {
 	ss, err := s.openReview(c)
+	if modulario.ErrorCode(err) == modulario.EGONE {
+		return s.submittedAlready(c, err)
+	}
 	if err != nil || ss == nil {
 		return err
 	}
-	last := len(ss.Form.Steps)
 	pruned := ss.Form.Prune(ss.Data)
 	if errs := ss.Form.Validate(pruned, langOf(c)); len(errs) > 0 {
-		first := last
+		// Errors of no field are shown on the last shown step.
+		first := max(1, prevStep(ss.Form, ss.Form.Evaluate(ss.Data), len(ss.Form.Steps)+1))
 		for _, e := range errs {
 			if n := ss.Form.StepOf(e.Pointer); n > 0 && n < first {
 				first = n
@@ -42,9 +45,20 @@ func (s *Server) submit(c echo.Context) error {
 	}
 	err = s.cfg.Submissions.CreateSubmission(c.Request().Context(), sub, ss.Draft.Token)
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
-		return modulario.Errorf(modulario.EGONE, "%s", msg.T(langOf(c), "err.gone"))
+		return s.submittedAlready(c, modulario.Errorf(modulario.EGONE, "%s", msg.T(langOf(c), "err.gone")))
 	} else if err != nil {
 		return err
+	}
+	return redirect(c, "/pratiche/"+sub.Token+"/ricevuta")
+}
+
+// submittedAlready answers a final post whose draft is gone: when the draft
+// became a request (a double click), with a redirect to the same receipt;
+// otherwise with gone.
+func (s *Server) submittedAlready(c echo.Context, gone error) error {
+	sub, err := s.cfg.Submissions.FindSubmissionByDraft(c.Request().Context(), c.Param("token"))
+	if err != nil || sub.FormSlug != c.Param("slug") {
+		return gone
 	}
 	return redirect(c, "/pratiche/"+sub.Token+"/ricevuta")
 }

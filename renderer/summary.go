@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -27,8 +28,10 @@ type summaryStep struct {
 // summaryItem is one answer; groups and repeat items have Children instead
 // of a Value.
 type summaryItem struct {
-	Label    string
-	Value    string
+	Label string
+	Value string
+	// URL downloads the file of a file answer; empty for other answers.
+	URL      string
 	Children []summaryItem
 }
 
@@ -39,6 +42,9 @@ type summarizer struct {
 	state       *schemas.State
 	data        map[string]any
 	attachments map[string]modulario.Attachment
+	// token is the draft or tracking token that may download attachments;
+	// without it file answers are not linked.
+	token string
 }
 
 // steps summarises every step that has a visible answer field.
@@ -94,8 +100,18 @@ func (z *summarizer) item(f *schemas.Field, ptr, prefix string) summaryItem {
 		it.Value = msg.T(z.lang, "summary.empty")
 	default:
 		it.Value = z.format(f, value)
+		it.URL = z.fileURL(f, value)
 	}
 	return it
+}
+
+// fileURL links a file answer to its download, /allegati/{token}/{id}.
+func (z *summarizer) fileURL(f *schemas.Field, v any) string {
+	id := valueString(v)
+	if _, ok := z.attachments[id]; f.Kind != schemas.KindFile || !ok || z.token == "" {
+		return ""
+	}
+	return "/allegati/" + url.PathEscape(z.token) + "/" + url.PathEscape(id)
 }
 
 // format renders one answer as text.

@@ -35,7 +35,7 @@ func (s *Server) trackingPage(c echo.Context) error {
 	data := map[string]any{}
 	_ = json.Unmarshal(sub.Data, &data)
 	z := &summarizer{lang: lang, form: compiled, state: compiled.Evaluate(data), data: data,
-		attachments: attachmentsByID(sub.Attachments)}
+		attachments: attachmentsByID(sub.Attachments), token: sub.Token}
 	v := &trackingView{
 		Sub: sub, FormTitle: compiled.Def.Title,
 		Date:    sub.CreatedAt.In(s.location()).Format("02/01/2006 15:04"),

@@ -1,12 +1,15 @@
 package renderer
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"path/filepath"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,9 +20,13 @@ import (
 // defaultMaxFileSize caps a file field without maxSize.
 const defaultMaxFileSize = 10 << 20
 
+// maxDraftAttachments caps the files a draft holds at any time.
+const maxDraftAttachments = 50
+
 // storeUploads stores the files posted for file fields of step n, sets their
 // attachment IDs in the session data and returns an error per refused file.
-// A field posted without a file keeps its previous attachment.
+// A field posted without a file keeps its previous attachment; a new file
+// replaces (and deletes) it.
 func (s *Server) storeUploads(c echo.Context, ss *session, n int, files map[string][]*multipartFile) ([]schemas.FieldError, error) {
 	lang := langOf(c)
 	var errs []schemas.FieldError
@@ -33,6 +40,9 @@ func (s *Server) storeUploads(c echo.Context, ss *session, n int, files map[stri
 			continue // no file chosen
 		}
 		a, content, msgErr := readUpload(part, f, lang)
+		if msgErr == "" && len(ss.Draft.Attachments) >= maxDraftAttachments {
+			msgErr = msg.T(lang, "file.too_many", maxDraftAttachments)
+		}
 		if msgErr != "" {
 			errs = append(errs, schemas.FieldError{Pointer: ptr, Message: msgErr})
 			continue
@@ -41,10 +51,51 @@ func (s *Server) storeUploads(c echo.Context, ss *session, n int, files map[stri
 		if err := s.cfg.Attachments.PutAttachment(c.Request().Context(), a, "draft:"+ss.Draft.Token, content); err != nil {
 			return nil, err
 		}
+		if err := s.dropDraftFile(c, ss, ptr); err != nil {
+			return nil, err
+		}
 		ss.Draft.Attachments = append(ss.Draft.Attachments, *a)
 		ss.Data = schemas.SetPointer(ss.Data, ptr, a.ID)
 	}
 	return errs, nil
+}
+
+// dropReplacedFile deletes the draft attachment that a "removefile"
+// action on ptr is about to clear; other actions keep every file.
+func (s *Server) dropReplacedFile(c echo.Context, ss *session, verb, ptr string) error {
+	if verb != "removefile" {
+		return nil
+	}
+	return s.dropDraftFile(c, ss, ptr)
+}
+
+// dropDraftFile deletes the draft attachment that the answer at ptr holds,
+// if any, and forgets it in the draft. IDs the draft does not list (forged
+// values) are never deleted.
+func (s *Server) dropDraftFile(c echo.Context, ss *session, ptr string) error {
+	v, _ := getPointer(ss.Data, ptr)
+	id, _ := v.(string)
+	if id == "" {
+		return nil
+	}
+	kept := ss.Draft.Attachments[:0:0]
+	found := false
+	for _, a := range ss.Draft.Attachments {
+		if a.ID == id {
+			found = true
+			continue
+		}
+		kept = append(kept, a)
+	}
+	if !found {
+		return nil
+	}
+	err := s.cfg.Attachments.DeleteAttachment(c.Request().Context(), id)
+	if err != nil && modulario.ErrorCode(err) != modulario.ENOTFOUND {
+		return err
+	}
+	ss.Draft.Attachments = kept
+	return nil
 }
 
 // readUpload reads one uploaded file and checks its size and its real
@@ -81,37 +132,84 @@ func readUpload(part *multipartFile, f *schemas.Field, lang string) (*modulario.
 	return &modulario.Attachment{Name: name, ContentType: ctype}, content, ""
 }
 
-// sniffAccepted detects the content type from the first 512 bytes and
-// checks it against accept (media types, "type/*" or ".ext"). Without an
-// accept list anything but HTML is allowed, as HTML could run scripts.
+// sniffAccepted detects the content type from the content and checks it
+// against accept (media types or "type/*", limited by schemas to
+// schemas.SniffableTypes). Without an accept list anything but HTML and
+// XML is allowed, as those could run scripts.
 func sniffAccepted(content []byte, accept []string) (string, bool) {
-	ctype := http.DetectContentType(content[:min(len(content), 512)])
-	ctype, _, _ = strings.Cut(ctype, ";")
-	ctype = strings.TrimSpace(ctype)
+	ctype := sniff(content)
 	if len(accept) == 0 {
 		return ctype, ctype != "text/html" && ctype != "text/xml"
 	}
 	for _, a := range accept {
 		a = strings.ToLower(strings.TrimSpace(a))
-		if strings.HasPrefix(a, ".") {
-			a, _, _ = strings.Cut(mime.TypeByExtension(a), ";")
-		}
 		switch {
 		case a == ctype:
 			return ctype, true
 		case strings.HasSuffix(a, "/*") && strings.HasPrefix(ctype, strings.TrimSuffix(a, "*")):
 			return ctype, true
-		case zipBased(a) && ctype == "application/zip":
-			// Office documents are zip containers; the sniffer stops there.
-			return a, true
 		}
 	}
 	return ctype, false
 }
 
-func zipBased(mediaType string) bool {
-	return strings.HasPrefix(mediaType, "application/vnd.openxmlformats-officedocument.") ||
-		strings.HasPrefix(mediaType, "application/vnd.oasis.opendocument.")
+// sniff returns the media type of content: net/http's sniffer, refined for
+// zip containers into the Office Open XML and OpenDocument types.
+func sniff(content []byte) string {
+	ctype := http.DetectContentType(content[:min(len(content), 512)])
+	ctype, _, _ = strings.Cut(ctype, ";")
+	ctype = strings.TrimSpace(ctype)
+	if ctype == "application/zip" {
+		if t := zipDocumentType(content); t != "" {
+			return t
+		}
+	}
+	return ctype
+}
+
+// ooxmlParts maps the main part of an Office Open XML package to its type.
+var ooxmlParts = map[string]string{
+	"word/document.xml":    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"xl/workbook.xml":      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"ppt/presentation.xml": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+}
+
+// zipDocumentType recognises OpenDocument files by their "mimetype" entry
+// and Office Open XML files by [Content_Types].xml plus their main part.
+// It returns "" for any other zip archive.
+func zipDocumentType(content []byte) string {
+	zr, err := zip.NewReader(bytes.NewReader(content), int64(len(content)))
+	if err != nil {
+		return ""
+	}
+	hasContentTypes, ooxml := false, ""
+	for _, f := range zr.File {
+		switch {
+		case f.Name == "mimetype" && f.UncompressedSize64 < 100:
+			if t := readSmall(f); strings.HasPrefix(t, "application/vnd.oasis.opendocument.") && schemas.Sniffable(t) {
+				return t
+			}
+		case f.Name == "[Content_Types].xml":
+			hasContentTypes = true
+		case ooxmlParts[f.Name] != "":
+			ooxml = ooxmlParts[f.Name]
+		}
+	}
+	if hasContentTypes {
+		return ooxml
+	}
+	return ""
+}
+
+// readSmall returns the content of a small zip entry as a string.
+func readSmall(f *zip.File) string {
+	r, err := f.Open()
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, 100))
+	return strings.TrimSpace(string(b))
 }
 
 // acceptList names the accepted types for people: "JPEG, PNG, PDF".
@@ -127,13 +225,33 @@ func acceptList(accept []string) string {
 	return strings.Join(names, ", ")
 }
 
-// cleanFileName keeps only the base name of what the browser sent.
+// maxFileNameRunes caps the length of a stored file name.
+const maxFileNameRunes = 120
+
+// cleanFileName keeps only the base name of what the browser sent, without
+// control or bidirectional formatting characters (which can disguise
+// "a\u202egnp.exe" as "aexe.png"), at most maxFileNameRunes long with its
+// extension kept.
 func cleanFileName(name string) string {
-	name = filepath.Base(strings.ReplaceAll(name, "\\", "/"))
-	if name == "." || name == "/" || name == "" {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == utf8.RuneError {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
+	if name == "." || name == ".." || name == "/" || name == "" {
 		return "file"
 	}
-	return name
+	if utf8.RuneCountInString(name) <= maxFileNameRunes {
+		return name
+	}
+	ext := filepath.Ext(name)
+	if utf8.RuneCountInString(ext) > 16 {
+		ext = ""
+	}
+	stem := []rune(strings.TrimSuffix(name, ext))
+	return string(stem[:maxFileNameRunes-utf8.RuneCountInString(ext)]) + ext
 }
 
 func humanSize(n int64) string {

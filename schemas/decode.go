@@ -66,7 +66,7 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 			}
 		}
 		if len(list) == 0 {
-			deletePointer(out, ptr)
+			DeletePointer(out, ptr)
 		} else {
 			SetPointer(out, ptr, list)
 		}
@@ -77,7 +77,7 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 		}
 		s := strings.TrimSpace(raw[len(raw)-1])
 		if s == "" {
-			deletePointer(out, ptr)
+			DeletePointer(out, ptr)
 			return
 		}
 		SetPointer(out, ptr, d.convert(fl, ptr, s))

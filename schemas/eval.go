@@ -198,7 +198,7 @@ func (f *Form) Prune(data map[string]any) map[string]any {
 			break
 		}
 		for _, p := range stale {
-			deletePointer(out, p)
+			DeletePointer(out, p)
 		}
 	}
 	return out

@@ -9,6 +9,8 @@ import (
 type fieldBuilder struct {
 	doc *schemaDoc
 	ui  map[string]FieldUI
+	// problems collects definition errors found while building (may be nil).
+	problems map[string]string
 }
 
 // objectFields builds the fields of the object schema n. pathPrefix is the
@@ -66,6 +68,7 @@ func (b *fieldBuilder) chooseKind(f *Field, typ string, n node, u FieldUI) {
 		if f.MaxSize == 0 {
 			f.MaxSize = DefaultMaxSize
 		}
+		b.checkAccept(f, u, n, items)
 	case typ == "object":
 		f.Kind = KindGroup
 		f.Children = b.objectFields(n, f.Path+"/", f.Pointer)

@@ -1,5 +1,7 @@
 package schemas
 
+import "sort"
+
 // topFields returns the answerable top-level fields in step order.
 func (f *Form) topFields() []*Field {
 	var out []*Field
@@ -38,11 +40,12 @@ func (f *Form) unknownFields(v any, fields []*Field, dp, lang string, set errorS
 }
 
 // position returns the sort key of a pointer: per token, the field's place
-// among its siblings or the item index. Unknown names sort last.
-func (f *Form) position(pointer string) []int {
+// among its siblings or the item index. Unknown names sort last. top is
+// f.topFields(), passed in so a sort computes it once.
+func position(top []*Field, pointer string) []int {
 	const unknown = 1 << 30
 	var pos []int
-	siblings := f.topFields()
+	siblings := top
 	var cur *Field
 	for _, tok := range splitPointer(pointer) {
 		if cur != nil && cur.Kind == KindRepeat {
@@ -72,9 +75,21 @@ func (f *Form) position(pointer string) []int {
 	return pos
 }
 
-// before orders two pointers by field order, then alphabetically.
-func (f *Form) before(a, b string) bool {
-	pa, pb := f.position(a), f.position(b)
+// sortErrors orders errors by field order, then alphabetically. The sort
+// keys are computed once per error, not once per comparison.
+func (f *Form) sortErrors(errs []FieldError) {
+	top := f.topFields()
+	keys := make(map[string][]int, len(errs))
+	for _, e := range errs {
+		keys[e.Pointer] = position(top, e.Pointer)
+	}
+	sort.Slice(errs, func(i, j int) bool {
+		return before(keys[errs[i].Pointer], keys[errs[j].Pointer], errs[i].Pointer, errs[j].Pointer)
+	})
+}
+
+// before orders two pointers by their sort keys, then alphabetically.
+func before(pa, pb []int, a, b string) bool {
 	for i := 0; i < len(pa) && i < len(pb); i++ {
 		if pa[i] != pb[i] {
 			return pa[i] < pb[i]

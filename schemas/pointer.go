@@ -5,12 +5,13 @@ import (
 	"strings"
 )
 
-// escapeToken escapes one JSON pointer reference token (RFC 6901).
-func escapeToken(s string) string {
+// EscapeToken escapes one JSON pointer reference token (RFC 6901):
+// "~" becomes "~0" and "/" becomes "~1".
+func EscapeToken(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// unescapeToken reverses escapeToken.
+// unescapeToken reverses EscapeToken.
 func unescapeToken(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~1", "/"), "~0", "~")
 }
@@ -33,7 +34,7 @@ func joinPointer(base string, tokens ...string) string {
 	b.WriteString(base)
 	for _, t := range tokens {
 		b.WriteByte('/')
-		b.WriteString(escapeToken(t))
+		b.WriteString(EscapeToken(t))
 	}
 	return b.String()
 }
@@ -128,9 +129,9 @@ func childContainer(existing any, next string) any {
 	return map[string]any{}
 }
 
-// deletePointer removes the value at pointer; it reports whether it existed.
-// Removing an array element shifts the following ones.
-func deletePointer(data map[string]any, pointer string) bool {
+// DeletePointer removes the value at pointer in place; it reports whether
+// it existed. Removing an array element shifts the following ones.
+func DeletePointer(data map[string]any, pointer string) bool {
 	toks := splitPointer(pointer)
 	if len(toks) == 0 {
 		return false
@@ -213,7 +214,7 @@ func (f *Form) AddItem(data map[string]any, pointer string) map[string]any {
 // RemoveItem removes the item at pointer ("/membri/1") and returns the new data.
 func RemoveItem(data map[string]any, pointer string) map[string]any {
 	out := copyData(data)
-	deletePointer(out, pointer)
+	DeletePointer(out, pointer)
 	return out
 }
 

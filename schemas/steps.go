@@ -5,7 +5,7 @@ import "fmt"
 // buildSteps builds the field model, places top-level fields into steps and
 // cross-checks ui against the schema, adding pointer errors to problems.
 func (c *compiled) buildSteps(def *Definition, problems map[string]string) []*Step {
-	b := &fieldBuilder{doc: c.doc, ui: def.UI.Fields}
+	b := &fieldBuilder{doc: c.doc, ui: def.UI.Fields, problems: problems}
 	props := c.doc.collectProps(c.doc.resolve(c.doc.root, ""), "")
 	var top []*Field
 	for _, p := range props {

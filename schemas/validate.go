@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math/big"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -59,7 +58,7 @@ func (f *Form) Validate(data map[string]any, lang string) []FieldError {
 	for p, e := range set {
 		out = append(out, FieldError{Pointer: p, Message: e.msg})
 	}
-	sort.Slice(out, func(i, j int) bool { return f.before(out[i].Pointer, out[j].Pointer) })
+	f.sortErrors(out)
 	return out
 }
 

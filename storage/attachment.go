@@ -91,6 +91,30 @@ func (s *AttachmentService) FindAttachment(ctx context.Context, id string) (*mod
 	return &rec.Attachment, content, nil
 }
 
+// DeleteAttachment removes an unowned or draft-owned attachment: its
+// metadata, its content and its owner index entry. Returns ENOTFOUND if it
+// does not exist and ECONFLICT if a submission owns it.
+func (s *AttachmentService) DeleteAttachment(ctx context.Context, id string) error {
+	return s.db.batch(ctx, func(tx *bolt.Tx) error {
+		rec, err := findAttachment(tx, id)
+		if err != nil {
+			return err
+		}
+		if strings.HasPrefix(rec.Owner, ownerSubmissionPrefix) {
+			return modulario.Errorf(modulario.ECONFLICT, "The attachment belongs to a request and cannot be deleted.")
+		}
+		if rec.Owner != "" {
+			if err := tx.Bucket(bucketAttachmentOwners).Delete(ownerKey(rec.Owner, id)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket(bucketAttachments).Delete([]byte(id)); err != nil {
+			return err
+		}
+		return tx.Bucket(bucketAttachmentData).Delete([]byte(id))
+	})
+}
+
 func findAttachment(tx *bolt.Tx, id string) (*attachmentRecord, error) {
 	var rec attachmentRecord
 	if ok, err := getJSON(tx.Bucket(bucketAttachments), []byte(id), &rec); err != nil {

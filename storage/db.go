@@ -45,6 +45,7 @@ var (
 	bucketRatings             = []byte("ratings")               // be(id) → Rating
 	bucketRatingsByForm       = []byte("ratings_by_form")       // slug\x00be(id) → ""
 	bucketRatingsBySubmission = []byte("ratings_by_submission") // be(submission id) → be(id)
+	bucketDraftSubmissions    = []byte("draft_submissions")     // draft token → be(id)be(expiry unixnano)
 )
 
 var allBuckets = [][]byte{
@@ -53,6 +54,7 @@ var allBuckets = [][]byte{
 	bucketSubmissionOffice, bucketSubmissionForm,
 	bucketAttachments, bucketAttachmentData, bucketAttachmentOwners, bucketCounters,
 	bucketRatings, bucketRatingsByForm, bucketRatingsBySubmission,
+	bucketDraftSubmissions,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the

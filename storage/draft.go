@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"time"
 
 	"github.com/modulario/modulario"
@@ -143,10 +144,35 @@ func (s *DraftService) PurgeExpiredDrafts(ctx context.Context, now time.Time) (i
 			return nil
 		})
 		total += n
-		if err != nil || n < purgeChunk {
+		if err != nil {
 			return total, err
 		}
+		if n < purgeChunk {
+			return total, s.purgeDraftLinks(ctx, now)
+		}
 	}
+}
+
+// purgeDraftLinks deletes the draft → submission links (see
+// FindSubmissionByDraft) that expired before now. They live a day, so the
+// bucket holds about a day of web submissions and a scan is cheap.
+func (s *DraftService) purgeDraftLinks(ctx context.Context, now time.Time) error {
+	return s.db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketDraftSubmissions)
+		var expired [][]byte
+		_ = b.ForEach(func(k, v []byte) error {
+			if len(v) != 16 || !now.Before(time.Unix(0, int64(binary.BigEndian.Uint64(v[8:])))) {
+				expired = append(expired, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range expired {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // expiryKey is the draft's key in the expiry index.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
 )
 
 // TestPurgeInChunks purges more expired drafts than one transaction takes,
@@ -37,5 +38,37 @@ func TestPurgeInChunks(t *testing.T) {
 	}
 	if n, err := drafts.PurgeExpiredDrafts(ctx, start.Add(time.Hour)); n != 0 || err != nil {
 		t.Errorf("second purge = %d, %v", n, err)
+	}
+}
+
+// TestPurgeDropsExpiredDraftLinks checks that the link a submitted draft
+// leaves for double clicks is purged once it expires.
+func TestPurgeDropsExpiredDraftLinks(t *testing.T) {
+	start := time.Date(2026, 5, 4, 10, 0, 0, 0, time.UTC)
+	db, clock := openTestDB(t, filepath.Join(t.TempDir(), "links.db"))
+	clock.Set(start)
+	ctx := context.Background()
+	drafts, subs := NewDraftService(db), NewSubmissionService(db)
+	d := &modulario.Draft{FormSlug: "f", Version: 1, ExpiresAt: start.Add(time.Hour)}
+	if err := drafts.CreateDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	sub := &modulario.Submission{FormSlug: "f", Version: 1, Channel: modulario.ChannelWeb, Data: []byte(`{}`)}
+	if err := subs.CreateSubmission(ctx, sub, d.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := drafts.PurgeExpiredDrafts(ctx, start.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := subs.FindSubmissionByDraft(ctx, d.Token); err != nil {
+		t.Fatalf("link purged too early: %v", err)
+	}
+	if _, err := drafts.PurgeExpiredDrafts(ctx, start.Add(25*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	_ = db.bolt.View(func(tx *bolt.Tx) error { left = tx.Bucket(bucketDraftSubmissions).Stats().KeyN; return nil })
+	if left != 0 {
+		t.Errorf("%d expired links left", left)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	"github.com/modulario/modulario"
 	bolt "go.etcd.io/bbolt"
@@ -135,7 +136,32 @@ func (s *SubmissionService) claimDraft(tx *bolt.Tx, sub *modulario.Submission, d
 	if draftToken == "" {
 		return nil
 	}
-	return deleteDraft(tx, draftToken)
+	if err := deleteDraft(tx, draftToken); err != nil {
+		return err
+	}
+	link := append(u64(sub.ID), u64(uint64(sub.CreatedAt.Add(draftLinkTTL).UnixNano()))...)
+	return tx.Bucket(bucketDraftSubmissions).Put([]byte(draftToken), link)
+}
+
+// draftLinkTTL is how long FindSubmissionByDraft finds a submitted draft.
+const draftLinkTTL = 24 * time.Hour
+
+// FindSubmissionByDraft returns the submission the draft with draftToken
+// became, for draftLinkTTL after it was created, so a second click on the
+// final button shows the same receipt. Returns ENOTFOUND if the draft was
+// never submitted or the link expired.
+func (s *SubmissionService) FindSubmissionByDraft(ctx context.Context, draftToken string) (*modulario.Submission, error) {
+	var sub *modulario.Submission
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		v := tx.Bucket(bucketDraftSubmissions).Get([]byte(draftToken))
+		if draftToken == "" || len(v) != 16 ||
+			!s.db.now().Before(time.Unix(0, int64(binary.BigEndian.Uint64(v[8:])))) {
+			return notFoundf("Request not found.")
+		}
+		sub, err = findSubmission(tx, v[:8])
+		return err
+	})
+	return sub, err
 }
 
 // putSubmissionIndexes writes the token, number, office+status+time and

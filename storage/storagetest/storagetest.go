@@ -40,10 +40,12 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Drafts", func(t *testing.T) { testDrafts(t, open) })
 	t.Run("DraftPurge", func(t *testing.T) { testDraftPurge(t, open) })
 	t.Run("Attachments", func(t *testing.T) { testAttachments(t, open) })
+	t.Run("DeleteAttachment", func(t *testing.T) { testDeleteAttachment(t, open) })
 	t.Run("Submission", func(t *testing.T) { testSubmission(t, open) })
 	t.Run("SubmissionAttachments", func(t *testing.T) { testSubmissionAttachments(t, open) })
 	t.Run("SubmissionYearRestart", func(t *testing.T) { testYearRestart(t, open) })
 	t.Run("SubmissionConcurrency", func(t *testing.T) { testConcurrency(t, open) })
+	t.Run("SubmissionByDraft", func(t *testing.T) { testSubmissionByDraft(t, open) })
 	t.Run("Ratings", func(t *testing.T) { testRatings(t, open) })
 	t.Run("RatingsConcurrentDuplicates", func(t *testing.T) { testRatingDuplicates(t, open) })
 }
