@@ -4,24 +4,17 @@
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import {
-  clickButton, expectNoAxeViolations, fillField, launchBrowser, startServer, watchConsole, withFailureCapture,
+  clickButton, expectNoAxeViolations, fillField, watchConsole, withFailureCapture, useDemoSite,
 } from './lib.mjs';
 import { scenarios } from './scenarios.mjs';
 
 const numberPattern = /\b\d{4}-\d{7}\b/;
 
-let server;
-let browser;
-before(async () => {
+const site = useDemoSite();
+before(() => {
   if (process.env.E2E_SCREENSHOTS) fs.mkdirSync('test-results/pages', { recursive: true });
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
 });
 
 // check runs axe when JavaScript is on (axe needs it) and always checks
@@ -40,13 +33,13 @@ async function fillStep(page, fields) {
 }
 
 async function runFlow(s, js) {
-  const page = await browser.newPage({ javaScript: js });
+  const page = await site.browser.newPage({ javaScript: js });
   // The pages that show validation errors answer 422 on purpose; Chromium
   // logs every 4xx document as a failed load.
   const consoleErrors = watchConsole(page, { ignore: /\/favicon\.ico\)$|status of 422 \(Unprocessable/ });
   const tag = `${s.slug}-${js ? 'js' : 'nojs'}`;
   await withFailureCapture(page, tag, async () => {
-    await page.goto(`${server.baseURL}/`);
+    await page.goto(`${site.server.baseURL}/`);
     await check(page, `${tag} service list`, js);
     await page.getByRole('link', { name: s.title, exact: true }).click();
     await page.waitForURL(`**/servizi/${s.slug}`);
@@ -109,9 +102,9 @@ for (const s of scenarios) {
 
 describe('conditional fields and editing', () => {
   test('a field governed by an answer on the same step shows and hides live', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     await withFailureCapture(page, 'conditional-live', async () => {
-      await page.goto(`${server.baseURL}/servizi/segnalazione-disservizio/privacy`);
+      await page.goto(`${site.server.baseURL}/servizi/segnalazione-disservizio/privacy`);
       await fillField(page, "Ho letto e compreso l'informativa sulla privacy", true);
       await clickButton(page, 'Avanti');
       const specifica = page.getByLabel(/Specifica il tipo di problema/);
@@ -126,9 +119,9 @@ describe('conditional fields and editing', () => {
   });
 
   test('without JavaScript the governed field is on the page and a stale answer is dropped', async () => {
-    const page = await browser.newPage({ javaScript: false });
+    const page = await site.browser.newPage({ javaScript: false });
     await withFailureCapture(page, 'conditional-nojs', async () => {
-      await page.goto(`${server.baseURL}/servizi/segnalazione-disservizio/privacy`);
+      await page.goto(`${site.server.baseURL}/servizi/segnalazione-disservizio/privacy`);
       await fillField(page, "Ho letto e compreso l'informativa sulla privacy", true);
       await clickButton(page, 'Avanti');
       const [first, second] = scenarios.find((s) => s.slug === 'segnalazione-disservizio').steps;

@@ -2,6 +2,7 @@
 // Debian's Chromium with playwright-core, and check pages with axe-core.
 // Every helper fails with a message that says what a person would see.
 
+import { after, before } from 'node:test';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
@@ -249,6 +250,24 @@ export async function withFailureCapture(page, label, fn) {
     if (!/saved: /.test(err.message)) err.message += `\n  saved: ${(await captureFailure(page, label)).join(', ')}`;
     throw err;
   }
+}
+
+/**
+ * Registers node:test hooks that start the server with the demo services and
+ * a browser before the file's tests, and stop both after them. Returns an
+ * object whose `server` and `browser` are set once the hooks have run.
+ */
+export function useDemoSite(serverOpts = {}, browserOpts = {}) {
+  const site = {};
+  before(async () => {
+    site.server = await startServer(serverOpts);
+    site.browser = await launchBrowser(browserOpts);
+  });
+  after(async () => {
+    await site.browser?.close();
+    await site.server?.stop();
+  });
+  return site;
 }
 
 export * from './actions.mjs';

@@ -2,21 +2,12 @@
 // pages and the English catalogue, each free of axe violations.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  clickButton, expectNoAxeViolations, fillField, launchBrowser, startServer, withFailureCapture,
+  clickButton, expectNoAxeViolations, fillField, withFailureCapture, useDemoSite,
 } from './lib.mjs';
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = useDemoSite();
 
 describe('pages around the flows', () => {
   for (const [path, status, heading] of [
@@ -27,9 +18,9 @@ describe('pages around the flows', () => {
     ['/pratiche/token-inventato', 404, /non trovat/i],
   ]) {
     test(`${path} answers ${status} and is accessible`, async () => {
-      const page = await browser.newPage();
+      const page = await site.browser.newPage();
       await withFailureCapture(page, `page${path}`, async () => {
-        const res = await page.goto(`${server.baseURL}${path}`);
+        const res = await page.goto(`${site.server.baseURL}${path}`);
         assert.equal(res.status(), status);
         assert.match(await page.locator('h1').innerText(), heading);
         assert.ok(await page.locator('[data-element="privacy-policy-link"]').count() === 1, 'footer privacy link');
@@ -41,9 +32,9 @@ describe('pages around the flows', () => {
   }
 
   test('"Salva e continua dopo" gives a resume link that brings the answers back', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     await withFailureCapture(page, 'resume', async () => {
-      await page.goto(`${server.baseURL}/servizi/richiesta-assistenza/privacy`);
+      await page.goto(`${site.server.baseURL}/servizi/richiesta-assistenza/privacy`);
       await fillField(page, "Ho letto e compreso l'informativa sulla privacy", true);
       await clickButton(page, 'Avanti');
       await fillField(page, 'Nome', 'Giulia');
@@ -51,7 +42,7 @@ describe('pages around the flows', () => {
       await expectNoAxeViolations(page, 'resume-saved');
       const link = await page.locator('main a[href*="/passo/"]').first().getAttribute('href');
       assert.ok(link, 'no resume link on the page');
-      const other = await browser.newPage({ javaScript: false });
+      const other = await site.browser.newPage({ javaScript: false });
       await other.goto(link);
       assert.equal(await (await other.getByLabel(/^Nome/)).inputValue(), 'Giulia');
       await other.context().close();
@@ -60,9 +51,9 @@ describe('pages around the flows', () => {
   });
 
   test('the English catalogue is complete on the service page and the first step', async () => {
-    const page = await browser.newPage({ locale: 'en-GB' });
+    const page = await site.browser.newPage({ locale: 'en-GB' });
     await withFailureCapture(page, 'english', async () => {
-      await page.goto(`${server.baseURL}/servizi/richiesta-assistenza?lang=en`);
+      await page.goto(`${site.server.baseURL}/servizi/richiesta-assistenza?lang=en`);
       assert.equal(await page.locator('html').getAttribute('lang'), 'en');
       await clickButton(page, 'Fill in the form');
       await expectNoAxeViolations(page, 'english-privacy');

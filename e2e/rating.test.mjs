@@ -4,29 +4,20 @@
 // axe-core checks the follow-up and thank-you pages.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  clickButton, expectNoAxeViolations, fillField, launchBrowser, startServer, watchConsole, withFailureCapture,
+  clickButton, expectNoAxeViolations, fillField, watchConsole, withFailureCapture, useDemoSite,
 } from './lib.mjs';
 import { scenarios } from './scenarios.mjs';
 
 const assistenza = scenarios.find((s) => s.slug === 'richiesta-assistenza');
 
-let server;
-let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const site = useDemoSite();
 
 // submitRequest completes the one-step assistance request and leaves the
 // page on its receipt.
 async function submitRequest(page) {
-  await page.goto(`${server.baseURL}/servizi/${assistenza.slug}/privacy`);
+  await page.goto(`${site.server.baseURL}/servizi/${assistenza.slug}/privacy`);
   await fillField(page, "Ho letto e compreso l'informativa sulla privacy", true);
   await clickButton(page, 'Avanti');
   for (const [label, value] of assistenza.steps[0]) await fillField(page, label, value);
@@ -50,7 +41,7 @@ async function rate(page, stars, branch, question) {
 }
 
 async function runRating(js) {
-  const page = await browser.newPage({ javaScript: js });
+  const page = await site.browser.newPage({ javaScript: js });
   const consoleErrors = watchConsole(page, { ignore: /\/favicon\.ico\)$|status of (409|422) / });
   const tag = `rating-${js ? 'js' : 'nojs'}`;
   await withFailureCapture(page, tag, async () => {

@@ -2,27 +2,18 @@
 // is accessible, and every asset it links to loads.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
-  expectAssetsLoad, expectNoAxeViolations, launchBrowser, startServer, watchConsole, withFailureCapture,
+  expectAssetsLoad, expectNoAxeViolations, watchConsole, withFailureCapture, useDemoSite,
 } from './lib.mjs';
 
 describe('home page', () => {
-  let server;
-  let browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const site = useDemoSite();
 
   test('answers 200 with a heading and no accessibility violations', async () => {
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const consoleErrors = watchConsole(page);
-    const res = await page.goto(`${server.baseURL}/`);
+    const res = await page.goto(`${site.server.baseURL}/`);
     assert.equal(res.status(), 200);
     await withFailureCapture(page, 'smoke-home', async () => {
       assert.ok(await page.locator('h1').count() >= 1, 'the page has no <h1>');
@@ -34,8 +25,8 @@ describe('home page', () => {
   });
 
   test('every asset linked from the home page loads', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.baseURL}/`);
+    const page = await site.browser.newPage();
+    await page.goto(`${site.server.baseURL}/`);
     const checked = await expectAssetsLoad(page);
     assert.ok(checked.some((u) => /\/static\/css\/bootstrap-italia\.min\.[0-9a-f]{10}\.css$/.test(u)),
       `Bootstrap Italia is not linked: ${checked.join(', ')}`);

@@ -2,6 +2,7 @@ package renderer
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"strconv"
 	"strings"
@@ -258,14 +259,24 @@ func valueString(v any) string {
 }
 
 // htmlID turns a JSON pointer into an HTML id: "/membri/0/nome" → "f-membri-0-nome".
+// htmlID turns a JSON pointer into an HTML id, one to one: "/" becomes
+// "-" and a "-" inside a name becomes "--". Names start with a letter and
+// indices are digits, so a "/" is never followed by "-" and a run of
+// dashes always decodes one way ("/a-b" → "f-a--b", "/a/b" → "f-a-b").
+// Characters names cannot hold become "_uXXXX".
 func htmlID(ptr string) string {
 	var b strings.Builder
 	b.WriteString("f")
 	for _, r := range ptr {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' {
-			b.WriteRune(r)
-		} else {
+		switch {
+		case r == '/':
 			b.WriteByte('-')
+		case r == '-':
+			b.WriteString("--")
+		case r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_':
+			b.WriteRune(r)
+		default:
+			fmt.Fprintf(&b, "_u%04X", r)
 		}
 	}
 	return b.String()
