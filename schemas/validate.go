@@ -91,6 +91,15 @@ func (f *Form) collect(e *jsonschema.ValidationError, lang string, set errorSet)
 		for _, m := range missingOf(k) {
 			set.add(joinPointer(ptr, m), rankRequired, Messages.T(lang, "required"))
 		}
+	case *kind.AnyOf:
+		// "At least one of email or telefono": name the fields, because a
+		// root-level error has no field of its own to sit beside.
+		if names := requiredAlternatives(e); len(names) > 0 {
+			set.add(ptr, rankRequired, Messages.T(lang, "anyOf.required", f.labelList(ptr, names)))
+			return
+		}
+		rank, msg := f.message(e.ErrorKind, ptr, lang)
+		set.add(ptr, rank, msg)
 	case *kind.AdditionalProperties:
 		for _, p := range k.Properties {
 			set.add(joinPointer(ptr, p), rankUnknown, Messages.T(lang, "unknown"))
@@ -99,6 +108,52 @@ func (f *Form) collect(e *jsonschema.ValidationError, lang string, set errorSet)
 		rank, msg := f.message(e.ErrorKind, ptr, lang)
 		set.add(ptr, rank, msg)
 	}
+}
+
+// requiredAlternatives returns the properties missing in the alternatives
+// of a failed anyOf when every alternative failed only for missing
+// properties, and nil otherwise.
+func requiredAlternatives(e *jsonschema.ValidationError) []string {
+	var names []string
+	var walk func(c *jsonschema.ValidationError) bool
+	walk = func(c *jsonschema.ValidationError) bool {
+		switch k := c.ErrorKind.(type) {
+		case *kind.Required:
+			names = append(names, k.Missing...)
+			return true
+		case *kind.Schema, *kind.Group, *kind.AllOf, *kind.Reference:
+			for _, cc := range c.Causes {
+				if !walk(cc) {
+					return false
+				}
+			}
+			return len(c.Causes) > 0
+		}
+		return false
+	}
+	for _, c := range e.Causes {
+		if !walk(c) {
+			return nil
+		}
+	}
+	return names
+}
+
+// labelList names the fields under the object at ptr, by label, once each.
+func (f *Form) labelList(ptr string, names []string) string {
+	seen := map[string]bool{}
+	var labels []string
+	for _, n := range names {
+		label := n
+		if fl := f.FieldAt(joinPointer(ptr, n)); fl != nil && fl.Label != "" {
+			label = fl.Label
+		}
+		if !seen[label] {
+			seen[label] = true
+			labels = append(labels, label)
+		}
+	}
+	return strings.Join(labels, ", ")
 }
 
 // missingOf returns the missing property names of a required-like kind.

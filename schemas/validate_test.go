@@ -99,3 +99,17 @@ func TestValidateSegnalazioneFlow(t *testing.T) {
 		t.Errorf("nullable telefono: %v", errs)
 	}
 }
+
+func TestValidateAnyOfRequiredNamesTheFields(t *testing.T) {
+	f := mustLoad(t, minimalDoc(`{"type":"object","properties":{
+		"email":{"type":"string","title":"Email"},
+		"telefono":{"type":"string","title":"Telefono"}},
+		"anyOf":[{"required":["email"]},{"required":["telefono"]}]}`))
+	errs := f.Validate(map[string]any{}, "it")
+	if len(errs) != 1 || errs[0].Pointer != "" || errs[0].Message != "Compila almeno uno di questi campi: Email, Telefono" {
+		t.Errorf("errors = %+v", errs)
+	}
+	if errs := f.Validate(map[string]any{"telefono": "333 1234567"}, "en"); len(errs) != 0 {
+		t.Errorf("one contact given: %+v", errs)
+	}
+}
