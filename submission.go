@@ -39,12 +39,18 @@ type Submission struct {
 	// sequential per calendar year and never reused.
 	Number string `json:"number"`
 	// Token is the unguessable key of the private tracking page.
-	Token    string           `json:"token"`
-	FormSlug string           `json:"form_slug"`
-	Version  int              `json:"version"`
-	Office   string           `json:"office,omitempty"`
-	Status   SubmissionStatus `json:"status"`
-	Channel  Channel          `json:"channel"`
+	Token    string   `json:"token"`
+	FormSlug string   `json:"form_slug"`
+	Version  int      `json:"version"`
+	Office   string   `json:"office,omitempty"`
+	Assignee string   `json:"assignee,omitempty"`
+	Tags     []string `json:"tags,omitempty"`
+	Priority string   `json:"priority,omitempty"`
+	// References are identifiers returned by back-office systems (e.g. a
+	// protocol number from a webhook receiver), by source.
+	References map[string]string `json:"references,omitempty"`
+	Status     SubmissionStatus  `json:"status"`
+	Channel    Channel           `json:"channel"`
 	// Data is the answers as a JSON object, valid against the version's schema.
 	Data        json.RawMessage `json:"data"`
 	Attachments []Attachment    `json:"attachments,omitempty"`
@@ -85,7 +91,19 @@ type SubmissionService interface {
 	// transaction. Returns EINVALID if an attachment is unknown or owned by
 	// someone else, and ENOTFOUND if the draft no longer exists (so a
 	// double click cannot create two requests).
-	CreateSubmission(ctx context.Context, s *Submission, draftToken string) error
+	//
+	// outbox are the notifications the rules queued for the event; they are
+	// written in the same transaction (IDs, status and times assigned here).
+	CreateSubmission(ctx context.Context, s *Submission, draftToken string, outbox ...*OutboxMessage) error
+	// ChangeStatus sets a submission's status, appends a timeline event
+	// with message, and queues outbox in the same transaction. Returns
+	// ENOTFOUND.
+	ChangeStatus(ctx context.Context, id uint64, status SubmissionStatus, message string, outbox ...*OutboxMessage) (*Submission, error)
+	// SetReference stores a back-office reference on a submission (e.g. the
+	// protocol number a webhook receiver returned). Returns ENOTFOUND.
+	SetReference(ctx context.Context, id uint64, source, reference string) error
+	// FindSubmission returns a submission by ID. Returns ENOTFOUND.
+	FindSubmission(ctx context.Context, id uint64) (*Submission, error)
 	// FindSubmissionByToken returns a submission by tracking token.
 	// Returns ENOTFOUND if none matches.
 	FindSubmissionByToken(ctx context.Context, token string) (*Submission, error)

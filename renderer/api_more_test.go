@@ -41,7 +41,7 @@ func (r *recordingAttachments) stored() []string {
 // fails, as when the disk is full.
 type failingSubmissions struct{ modulario.SubmissionService }
 
-func (failingSubmissions) CreateSubmission(context.Context, *modulario.Submission, string) error {
+func (failingSubmissions) CreateSubmission(context.Context, *modulario.Submission, string, ...*modulario.OutboxMessage) error {
 	return modulario.Errorf(modulario.EINTERNAL, "disk full")
 }
 

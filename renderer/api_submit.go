@@ -91,7 +91,7 @@ func (s *Server) createAPISubmission(c echo.Context, sub *modulario.Submission, 
 	}
 	var err error
 	if sub.Data, err = jsonMarshal(data); err == nil {
-		err = s.cfg.Submissions.CreateSubmission(ctx, sub, "")
+		err = s.cfg.Submissions.CreateSubmission(ctx, sub, "", s.applyRules(ctx, sub)...)
 	}
 	if err != nil {
 		s.deleteAttachments(ctx, sub.Attachments)

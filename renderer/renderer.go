@@ -29,7 +29,10 @@ type Config struct {
 	// Ratings stores the rating asked at the end of every flow; when nil
 	// the rating is not offered.
 	Ratings modulario.RatingService
-	Assets  *themes.Assets
+	// Rules routes new submissions and queues their notifications; when nil
+	// submissions keep the form's office and notify nobody.
+	Rules  modulario.RuleEngine
+	Assets *themes.Assets
 	// BaseURL is the public URL ("https://moduli.comune.example"), used for
 	// absolute links such as the tracking link.
 	BaseURL string

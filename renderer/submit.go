@@ -43,7 +43,8 @@ func (s *Server) submit(c echo.Context) error {
 		Data:        raw,
 		Attachments: referencedAttachments(pruned, ss.Draft.Attachments),
 	}
-	err = s.cfg.Submissions.CreateSubmission(c.Request().Context(), sub, ss.Draft.Token)
+	ctx := c.Request().Context()
+	err = s.cfg.Submissions.CreateSubmission(ctx, sub, ss.Draft.Token, s.applyRules(ctx, sub)...)
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return s.submittedAlready(c, modulario.Errorf(modulario.EGONE, "%s", msg.T(langOf(c), "err.gone")))
 	} else if err != nil {

@@ -2,9 +2,6 @@ package renderer
 
 import (
 	"net/url"
-	"strconv"
-	"strings"
-	"time"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
@@ -35,10 +32,13 @@ type summaryItem struct {
 	Children []summaryItem
 }
 
-// summarizer formats answers for people: option labels, Sì/No, dd/mm/yyyy.
+// summarizer formats answers for people with schemas.Form.Summary and
+// links file answers to their downloads.
 type summarizer struct {
-	lang        string
-	form        *schemas.Form
+	lang string
+	form *schemas.Form
+	// state is kept for the callers; Summary evaluates the conditions on
+	// data itself.
 	state       *schemas.State
 	data        map[string]any
 	attachments map[string]modulario.Attachment
@@ -49,127 +49,27 @@ type summarizer struct {
 
 // steps summarises every step that has a visible answer field.
 func (z *summarizer) steps() []summaryStep {
+	names := make(map[string]string, len(z.attachments))
+	for id, a := range z.attachments {
+		names[id] = a.Name
+	}
 	var out []summaryStep
-	for _, st := range z.form.Steps {
-		items := z.items(st.Fields, "")
-		if len(items) == 0 {
-			continue
-		}
-		out = append(out, summaryStep{Number: st.Number, Title: st.Title, Items: items})
+	for _, st := range z.form.Summary(z.data, z.lang, names) {
+		out = append(out, summaryStep{Number: st.Number, Title: st.Title, Items: z.items(st.Items)})
 	}
 	return out
 }
 
-func (z *summarizer) items(fields []*schemas.Field, prefix string) []summaryItem {
-	var out []summaryItem
-	for _, f := range fields {
-		ptr := prefix + f.Pointer
-		if f.Kind == schemas.KindMarkdown || f.Kind == schemas.KindHidden {
-			continue
+func (z *summarizer) items(in []schemas.SummaryItem) []summaryItem {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]summaryItem, len(in))
+	for i, it := range in {
+		out[i] = summaryItem{Label: it.Label, Value: it.Value, Children: z.items(it.Children)}
+		if it.FileID != "" && z.token != "" {
+			out[i].URL = "/allegati/" + url.PathEscape(z.token) + "/" + url.PathEscape(it.FileID)
 		}
-		if z.state != nil && !z.state.Visible(ptr) {
-			continue
-		}
-		out = append(out, z.item(f, ptr, prefix))
 	}
 	return out
-}
-
-func (z *summarizer) item(f *schemas.Field, ptr, prefix string) summaryItem {
-	it := summaryItem{Label: f.Label}
-	value, ok := getPointer(z.data, ptr)
-	switch {
-	case f.Kind == schemas.KindGroup:
-		it.Children = z.items(f.Children, prefix)
-		if len(it.Children) == 0 {
-			it.Value = msg.T(z.lang, "summary.empty")
-		}
-	case f.Kind == schemas.KindRepeat:
-		list, _ := value.([]any)
-		for i := range list {
-			itemPtr := ptr + "/" + strconv.Itoa(i)
-			it.Children = append(it.Children, summaryItem{
-				Label:    msg.T(z.lang, "repeat.item", f.Label, i+1),
-				Children: z.items(f.Children, itemPtr),
-			})
-		}
-		if len(list) == 0 {
-			it.Value = msg.T(z.lang, "summary.empty")
-		}
-	case !ok || value == nil || value == "":
-		it.Value = msg.T(z.lang, "summary.empty")
-	default:
-		it.Value = z.format(f, value)
-		it.URL = z.fileURL(f, value)
-	}
-	return it
-}
-
-// fileURL links a file answer to its download, /allegati/{token}/{id}.
-func (z *summarizer) fileURL(f *schemas.Field, v any) string {
-	id := valueString(v)
-	if _, ok := z.attachments[id]; f.Kind != schemas.KindFile || !ok || z.token == "" {
-		return ""
-	}
-	return "/allegati/" + url.PathEscape(z.token) + "/" + url.PathEscape(id)
-}
-
-// format renders one answer as text.
-func (z *summarizer) format(f *schemas.Field, v any) string {
-	switch f.Kind {
-	case schemas.KindSelect, schemas.KindRadio:
-		return z.optionLabel(f, v)
-	case schemas.KindCheckboxes:
-		list, _ := v.([]any)
-		labels := make([]string, len(list))
-		for i, x := range list {
-			labels[i] = z.optionLabel(f, x)
-		}
-		return strings.Join(labels, ", ")
-	case schemas.KindCheckbox:
-		if v == true {
-			return msg.T(z.lang, "summary.yes")
-		}
-		return msg.T(z.lang, "summary.no")
-	case schemas.KindFile:
-		if a, ok := z.attachments[valueString(v)]; ok {
-			return a.Name
-		}
-	case schemas.KindDate:
-		return reformat(valueString(v), "2006-01-02", "02/01/2006")
-	case schemas.KindDateTime:
-		return reformatDateTime(valueString(v))
-	case schemas.KindNumber:
-		if z.lang == "it" {
-			return strings.Replace(valueString(v), ".", ",", 1)
-		}
-	}
-	if b, ok := v.(bool); ok {
-		return map[bool]string{true: msg.T(z.lang, "summary.yes"), false: msg.T(z.lang, "summary.no")}[b]
-	}
-	return valueString(v)
-}
-
-func (z *summarizer) optionLabel(f *schemas.Field, v any) string {
-	if l := f.OptionLabel(v); l != "" {
-		return l
-	}
-	return valueString(v)
-}
-
-func reformat(s, from, to string) string {
-	t, err := time.Parse(from, s)
-	if err != nil {
-		return s
-	}
-	return t.Format(to)
-}
-
-func reformatDateTime(s string) string {
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04:05", "2006-01-02T15:04"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.Format("02/01/2006 15:04")
-		}
-	}
-	return s
 }

@@ -28,6 +28,29 @@ type Definition struct {
 	Confirmation string          `json:"confirmation,omitempty"` // Markdown
 	// Rules are kept as raw JSON here; the notify package interprets them.
 	Rules []json.RawMessage `json:"rules,omitempty"`
+	// Templates are the form's own notification templates, by name; they
+	// override the built-in ones ("richiesta-ricevuta", "nuova-richiesta",
+	// "aggiornamento-stato").
+	Templates map[string]Template `json:"templates,omitempty"`
+	// Contacts names the answers holding the citizen's contacts, for notify
+	// actions that do not name a field.
+	Contacts Contacts `json:"contacts,omitempty"`
+}
+
+// Template is a notification template: Markdown with placeholders such as
+// {{numero}}, {{link}}, {{modulo}}, {{stato}}, {{ufficio}}, {{risposte}}
+// and {{risposta.NAME}}.
+type Template struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// Contacts names the fields (property names or JSON pointers) that hold
+// the citizen's email address, phone number and codice fiscale.
+type Contacts struct {
+	Email      string `json:"email,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+	FiscalCode string `json:"fiscalCode,omitempty"`
 }
 
 // UI is the presentation part of a definition.

@@ -25,6 +25,8 @@ type compiled struct {
 	mu       sync.Mutex
 	compiler *jsonschema.Compiler
 	ifs      map[string]*jsonschema.Schema // "if" subschemas by schema pointer
+
+	rules []*Rule // compiled rules, in order
 }
 
 // Compile builds the field model and compiles the schema (refusing remote
@@ -47,6 +49,7 @@ func Compile(def *Definition) (*Form, error) {
 	}
 	f := &Form{Def: def, c: c}
 	f.Steps = c.buildSteps(def, problems)
+	f.compileRules(problems)
 	if len(problems) > 0 {
 		return nil, invalid("The form definition is not valid.", problems)
 	}

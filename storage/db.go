@@ -46,6 +46,12 @@ var (
 	bucketRatingsByForm       = []byte("ratings_by_form")       // slug\x00be(id) → ""
 	bucketRatingsBySubmission = []byte("ratings_by_submission") // be(submission id) → be(id)
 	bucketDraftSubmissions    = []byte("draft_submissions")     // draft token → be(id)be(expiry unixnano)
+	bucketOffices             = []byte("offices")               // slug → Office
+	bucketWebhooks            = []byte("webhooks")              // name → WebhookEndpoint
+	bucketOutbox              = []byte("outbox")                // id → OutboxMessage
+	bucketOutboxDue           = []byte("outbox_due")            // be(next attempt unixnano)\x00id → "" (pending only)
+	bucketOutboxBySubmission  = []byte("outbox_by_submission")  // be(submission id)\x00id → ""
+	bucketOutboxCreated       = []byte("outbox_created")        // be(created unixnano)\x00id → ""
 )
 
 var allBuckets = [][]byte{
@@ -55,6 +61,8 @@ var allBuckets = [][]byte{
 	bucketAttachments, bucketAttachmentData, bucketAttachmentOwners, bucketCounters,
 	bucketRatings, bucketRatingsByForm, bucketRatingsBySubmission,
 	bucketDraftSubmissions,
+	bucketOffices, bucketWebhooks,
+	bucketOutbox, bucketOutboxDue, bucketOutboxBySubmission, bucketOutboxCreated,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
@@ -93,6 +101,8 @@ type DB struct {
 
 	maxAttachmentSize int64
 	writers           atomic.Int32 // callers inside batch
+	// wake is signalled after a commit that made outbox messages due.
+	wake chan struct{}
 
 	// Now returns the current time; tests replace it to control expiry
 	// and request-number years.
@@ -132,6 +142,7 @@ func Open(path string, opts Options) (*DB, error) {
 		bolt:              bdb,
 		loc:               opts.Location,
 		maxAttachmentSize: opts.MaxAttachmentSize,
+		wake:              make(chan struct{}, 1),
 		Now:               time.Now,
 	}, nil
 }
@@ -169,6 +180,19 @@ func (db *DB) Close() error {
 
 // Path returns the database file name.
 func (db *DB) Path() string { return db.bolt.Path() }
+
+// OutboxWake is signalled (without blocking the writer) after a commit
+// that made outbox messages due: a new submission or status change with
+// notifications, or a retry. One pending signal stands for any number.
+func (db *DB) OutboxWake() <-chan struct{} { return db.wake }
+
+// signalWake records that messages became due, never blocking.
+func (db *DB) signalWake() {
+	select {
+	case db.wake <- struct{}{}:
+	default:
+	}
+}
 
 // now returns the injected clock's time with its monotonic reading dropped,
 // so stored and returned times compare equal.

@@ -48,6 +48,9 @@ func services(db *DB, c *clock) storagetest.Store {
 		Submissions: NewSubmissionService(db),
 		Attachments: NewAttachmentService(db),
 		Ratings:     NewRatingService(db),
+		Offices:     NewOfficeService(db),
+		Webhooks:    NewWebhookService(db),
+		Outbox:      NewOutboxService(db),
 		SetNow:      c.Set,
 	}
 }

@@ -30,23 +30,42 @@ func NewSubmissionService(db *DB) *SubmissionService { return &SubmissionService
 // or data is missing or an attachment is unknown or owned by another draft
 // or request, and ENOTFOUND if draftToken names no draft (already submitted
 // or purged), so a double submit cannot make two requests.
-func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario.Submission, draftToken string) error {
+//
+// outbox are written in the same transaction, pending and due at once
+// (ID, SubmissionID, Status and times assigned; Event defaults to
+// EventReceived); on success the caller's messages hold the stored values
+// and the dispatcher is woken. s.Office is stored as routed and indexed.
+func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario.Submission, draftToken string, outbox ...*modulario.OutboxMessage) error {
 	if sub.FormSlug == "" {
 		return invalidf("The request needs a form.")
 	}
 	if len(sub.Data) == 0 || !json.Valid(sub.Data) {
 		return invalidf("The request data is not valid JSON.")
 	}
+	ids, err := newOutboxIDs(outbox)
+	if err != nil {
+		return err
+	}
 	var out modulario.Submission
-	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+	var queued []modulario.OutboxMessage
+	err = s.db.batch(ctx, func(tx *bolt.Tx) error {
 		// Batch may run this more than once: build out from scratch each time.
 		out = *sub
-		return s.create(tx, &out, draftToken)
+		if err := s.create(tx, &out, draftToken); err != nil {
+			return err
+		}
+		var err error
+		queued, err = queueOutbox(tx, outbox, ids, &out, modulario.EventReceived, s.db.now())
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	*sub = out
+	copyBack(outbox, queued)
+	if len(queued) > 0 {
+		s.db.signalWake()
+	}
 	return nil
 }
 

@@ -34,6 +34,7 @@ type Config struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration
+	NotifyConfig
 }
 
 // DefaultConfig returns the built-in defaults. BaseURL stays empty: it is
@@ -54,6 +55,7 @@ func DefaultConfig() Config {
 		WriteTimeout:    60 * time.Second,
 		IdleTimeout:     120 * time.Second,
 		ShutdownTimeout: 15 * time.Second,
+		NotifyConfig:    defaultNotifyConfig(),
 	}
 }
 
@@ -76,6 +78,7 @@ func registerServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", c.WriteTimeout, "time allowed to write a response")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time allowed for requests in flight at shutdown")
+	registerNotifyFlags(fs, &c.NotifyConfig)
 }
 
 // registerDataDir binds only the data directory (form subcommands need no more).
@@ -203,6 +206,7 @@ func (c *Config) Validate() error {
 			bad(d.name, "must be a positive duration such as 30s or 720h, not %s", d.v)
 		}
 	}
+	c.NotifyConfig.validate(bad)
 	return errors.Join(errs...)
 }
 

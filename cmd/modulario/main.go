@@ -30,9 +30,18 @@ Usage:
   modulario form validate FILE...            check form definitions
   modulario form import [--publish] FILE...  create or update forms from definitions
   modulario form export SLUG                 print a form's definition (draft, else published)
+  modulario office add --name N --email A[,B] [--pec P] SLUG
+                                             create or update an office
+  modulario office list | remove SLUG        list or remove offices
+  modulario webhook add NAME URL             register a webhook receiver (prints its secret once)
+  modulario webhook list | remove NAME       list or remove webhook receivers
+  modulario outbox list [--status S] [--channel C] [--submission ID]
+                                             notifications and their state
+  modulario outbox show ID | retry ID        one notification with its attempts; send it again now
   modulario version                          print the version
   modulario help                             print this help
 
+office, webhook and outbox work while the server runs: they go through its admin socket.
 Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
 A flag wins over the environment, which wins over the default.
 Run "modulario serve -h" for the list of settings.
@@ -43,6 +52,10 @@ Run "modulario serve -h" for the list of settings.
 type env struct {
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// shared, when set, is the store of the running server: management
+	// commands received on its admin socket use it instead of opening the
+	// (locked) database file.
+	shared *store
 }
 
 func main() {
@@ -63,6 +76,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, args[1:], e)
 	case "form":
 		return runForm(ctx, args[1:], e)
+	case "office", "webhook", "outbox":
+		return adminCommands[args[0]](ctx, args[1:], e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "modulario %s\n", version)
 		return exitOK

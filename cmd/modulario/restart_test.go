@@ -123,14 +123,16 @@ func (p *process) logs() string {
 	return p.out.String()
 }
 
-// startServer starts `serve` with demo content and waits for /healthz.
-func startServer(t *testing.T, bin, dataDir, addr string) *process {
+// startServer starts `serve` with demo content and waits for /healthz;
+// extraEnv adds settings (NAME=value).
+func startServer(t *testing.T, bin, dataDir, addr string, extraEnv ...string) *process {
 	t.Helper()
 	p := &process{exited: make(chan struct{})}
 	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Env = append(os.Environ(),
 		"MODULARIO_ADDR="+addr, "MODULARIO_DATA_DIR="+dataDir, "MODULARIO_DEMO=1",
 		"MODULARIO_BASE_URL=http://"+addr, "MODULARIO_LOG_LEVEL=debug")
+	p.cmd.Env = append(p.cmd.Env, extraEnv...)
 	p.cmd.Stdout, p.cmd.Stderr = p, p
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -173,7 +175,13 @@ type receipt struct {
 // submitAssistenza posts a valid "richiesta-assistenza" through the JSON API.
 func submitAssistenza(t *testing.T, addr string) receipt {
 	t.Helper()
-	data := `{"nome":"Maria","cognome":"Rossi","email":"maria.rossi@example.it","categoria":"anagrafe",` +
+	return submitAssistenzaAs(t, addr, "maria.rossi@example.it")
+}
+
+// submitAssistenzaAs is submitAssistenza with the citizen's email address.
+func submitAssistenzaAs(t *testing.T, addr, email string) receipt {
+	t.Helper()
+	data := `{"nome":"Maria","cognome":"Rossi","email":"` + email + `","categoria":"anagrafe",` +
 		`"servizio":"Rinnovo della carta d'identità","dettagli":"Vorrei sapere quali documenti servono per il rinnovo."}`
 	resp, err := http.Post("http://"+addr+"/api/v1/forms/richiesta-assistenza/submissions", "application/json", strings.NewReader(data))
 	if err != nil {

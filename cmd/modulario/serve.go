@@ -8,8 +8,10 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/modulario/modulario/notify"
 	"github.com/modulario/modulario/renderer"
 	"github.com/modulario/modulario/themes"
 )
@@ -74,9 +76,13 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}
 	}()
 	if cfg.Demo {
-		if err := seedDemo(ctx, st.Forms, logger); err != nil {
+		if err := seedDemo(ctx, st.Forms, st.Offices, logger); err != nil {
 			return fmt.Errorf("seeding demo content: %w", err)
 		}
+	}
+	channels, err := buildChannels(cfg)
+	if err != nil {
+		return fmt.Errorf("notification channels: %w", err)
 	}
 	handler, err := renderer.New(renderer.Config{
 		Forms:        st.Forms,
@@ -84,6 +90,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Submissions:  st.Submissions,
 		Attachments:  st.Attachments,
 		Ratings:      st.Ratings,
+		Rules:        notify.NewEngine(st.Forms),
 		Assets:       assets,
 		BaseURL:      cfg.BaseURL,
 		SiteName:     cfg.SiteName,
@@ -100,14 +107,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
 	srv := newHTTPServer(cfg, handler, logger)
-	purgeCtx, stopPurge := context.WithCancel(ctx)
-	purgeDone := make(chan struct{})
-	go func() {
-		defer close(purgeDone)
-		purgeDrafts(purgeCtx, st.Drafts, purgeInterval, logger)
-	}()
-	// Runs before the database closes (defers run last in, first out).
-	defer func() { stopPurge(); <-purgeDone }()
+	// Background work stops before the database closes (defers run last
+	// in, first out).
+	defer startBackground(ctx, cfg, st, newDispatcher(cfg, st, channels, logger), logger)()
 
 	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
 	fmt.Fprintf(stdout, "Modulario is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
@@ -174,4 +176,28 @@ func purgeDrafts(ctx context.Context, drafts draftPurger, interval time.Duration
 		case <-t.C:
 		}
 	}
+}
+
+// startBackground runs the draft purge, the outbox dispatcher and the admin
+// socket until the returned stop function is called (or ctx ends); stop
+// waits for them, so in-flight sends finish before the database closes.
+func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispatcher, logger *slog.Logger) (stop func()) {
+	bg, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	run := func(name string, fn func(context.Context) error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := fn(bg); err != nil {
+				logger.Error(name+" stopped", "err", err)
+			}
+		}()
+	}
+	run("draft purge", func(ctx context.Context) error {
+		purgeDrafts(ctx, st.Drafts, purgeInterval, logger)
+		return nil
+	})
+	run("outbox dispatcher", d.Run)
+	run("admin socket", func(ctx context.Context) error { return serveAdminSocket(ctx, cfg.DataDir, st, logger) })
+	return func() { cancel(); wg.Wait() }
 }

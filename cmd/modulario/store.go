@@ -22,13 +22,16 @@ type store struct {
 	Submissions modulario.SubmissionService
 	Attachments modulario.AttachmentService
 	Ratings     modulario.RatingService
+	Offices     modulario.OfficeService
+	Webhooks    modulario.WebhookService
+	Outbox      modulario.OutboxService
 }
 
 // openStore opens (creating if needed) the bbolt file and its directory.
 func openStore(path string) (*store, error) {
 	db, err := storage.Open(path, storage.Options{Timeout: lockWait})
 	if errors.Is(err, storage.ErrLocked) {
-		return nil, fmt.Errorf("database %s is in use by another modulario process (stop it, or use another --data-dir)", path)
+		return nil, fmt.Errorf("database %s is in use by another modulario process (stop it, or use another --data-dir): %w", path, storage.ErrLocked)
 	} else if err != nil {
 		return nil, err
 	}
@@ -38,6 +41,9 @@ func openStore(path string) (*store, error) {
 		Drafts:      storage.NewDraftService(db),
 		Submissions: storage.NewSubmissionService(db),
 		Attachments: storage.NewAttachmentService(db),
+		Offices:     storage.NewOfficeService(db),
+		Webhooks:    storage.NewWebhookService(db),
+		Outbox:      storage.NewOutboxService(db),
 		Ratings:     storage.NewRatingService(db),
 	}, nil
 }

@@ -22,6 +22,11 @@ type Store struct {
 	Attachments modulario.AttachmentService
 	// Ratings is optional: the rating tests are skipped when it is nil.
 	Ratings modulario.RatingService
+	// Offices, Webhooks and Outbox are optional: their tests are skipped
+	// when nil.
+	Offices  modulario.OfficeService
+	Webhooks modulario.WebhookService
+	Outbox   modulario.OutboxService
 	// SetNow fixes the store's clock at t.
 	SetNow func(t time.Time)
 }
@@ -48,6 +53,16 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SubmissionByDraft", func(t *testing.T) { testSubmissionByDraft(t, open) })
 	t.Run("Ratings", func(t *testing.T) { testRatings(t, open) })
 	t.Run("RatingsConcurrentDuplicates", func(t *testing.T) { testRatingDuplicates(t, open) })
+	t.Run("SubmissionRouting", func(t *testing.T) { testSubmissionRouting(t, open) })
+	t.Run("ChangeStatus", func(t *testing.T) { testChangeStatus(t, open) })
+	t.Run("OutboxAtomic", func(t *testing.T) { testOutboxAtomic(t, open) })
+	t.Run("OutboxClaim", func(t *testing.T) { testOutboxClaim(t, open) })
+	t.Run("OutboxConcurrentClaim", func(t *testing.T) { testOutboxConcurrentClaim(t, open) })
+	t.Run("OutboxAttempts", func(t *testing.T) { testOutboxAttempts(t, open) })
+	t.Run("OutboxList", func(t *testing.T) { testOutboxList(t, open) })
+	t.Run("OutboxWake", func(t *testing.T) { testOutboxWake(t, open) })
+	t.Run("Offices", func(t *testing.T) { testOffices(t, open) })
+	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
 }
 
 // Def returns a small valid form document.

@@ -1,0 +1,345 @@
+package notify
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/modulario/modulario"
+)
+
+// Dispatcher defaults.
+const (
+	DefaultWorkers     = 4
+	DefaultLease       = 2 * time.Minute
+	DefaultMaxAttempts = 8
+	DefaultMinBackoff  = 5 * time.Second
+	DefaultMaxBackoff  = time.Hour
+	DefaultSendTimeout = 30 * time.Second
+)
+
+// Dispatcher sends the outbox through the channels with a bounded worker
+// pool, retrying failures with exponential backoff and full jitter and
+// moving messages to dead letter after MaxAttempts or a permanent error.
+type Dispatcher struct {
+	Outbox      modulario.OutboxService
+	Submissions modulario.SubmissionService
+	Forms       modulario.FormService
+	Offices     modulario.OfficeService
+	Webhooks    modulario.WebhookService
+	Attachments modulario.AttachmentService
+	// Channels by name ("email", "webhook"...).
+	Channels map[string]Channel
+	// BaseURL is the public site address, for tracking links.
+	BaseURL     string
+	Workers     int
+	Lease       time.Duration
+	MaxAttempts int
+	MinBackoff  time.Duration
+	MaxBackoff  time.Duration
+	// SendTimeout bounds one send (default 30s); it must be below Lease.
+	SendTimeout time.Duration
+	Now         func() time.Time
+	Logger      *slog.Logger
+
+	once    sync.Once
+	engine  *Engine
+	mu      sync.Mutex
+	metrics map[string]*channelCounters
+}
+
+// channelCounters are one channel's in-memory counters.
+type channelCounters struct{ sent, failed, dead atomic.Int64 }
+
+// Counters are a channel's in-memory counts since start.
+type Counters struct{ Sent, FailedAttempts, Dead int64 }
+
+func (d *Dispatcher) init() {
+	d.once.Do(func() {
+		if d.Workers <= 0 {
+			d.Workers = DefaultWorkers
+		}
+		if d.Lease <= 0 {
+			d.Lease = DefaultLease
+		}
+		if d.MaxAttempts <= 0 {
+			d.MaxAttempts = DefaultMaxAttempts
+		}
+		if d.MinBackoff <= 0 {
+			d.MinBackoff = DefaultMinBackoff
+		}
+		if d.MaxBackoff <= 0 {
+			d.MaxBackoff = DefaultMaxBackoff
+		}
+		if d.SendTimeout <= 0 {
+			d.SendTimeout = min(DefaultSendTimeout, d.Lease/2)
+		}
+		if d.Now == nil {
+			d.Now = time.Now
+		}
+		if d.Logger == nil {
+			d.Logger = slog.Default()
+		}
+		d.engine = NewEngine(d.Forms)
+		d.metrics = map[string]*channelCounters{}
+	})
+}
+
+// Counters returns the in-memory counters per channel.
+func (d *Dispatcher) Counters() map[string]Counters {
+	d.init()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	out := make(map[string]Counters, len(d.metrics))
+	for name, c := range d.metrics {
+		out[name] = Counters{Sent: c.sent.Load(), FailedAttempts: c.failed.Load(), Dead: c.dead.Load()}
+	}
+	return out
+}
+
+func (d *Dispatcher) counters(channel string) *channelCounters {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	c, ok := d.metrics[channel]
+	if !ok {
+		c = &channelCounters{}
+		d.metrics[channel] = c
+	}
+	return c
+}
+
+// Run sends due messages until ctx is cancelled, then waits for the sends
+// in flight (each bounded by SendTimeout) and returns nil.
+func (d *Dispatcher) Run(ctx context.Context) error {
+	d.init()
+	jobs := make(chan *modulario.OutboxMessage)
+	var wg sync.WaitGroup
+	for range d.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for m := range jobs {
+				d.Process(context.WithoutCancel(ctx), m)
+			}
+		}()
+	}
+	defer wg.Wait()
+	defer close(jobs)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		n, err := d.claim(ctx, jobs)
+		if err != nil && ctx.Err() == nil {
+			d.Logger.Error("outbox claim failed", "error", err)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		if n == d.Workers {
+			continue // more may be due
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-d.Outbox.OutboxWake():
+		case <-tick.C:
+		}
+	}
+}
+
+// claim leases up to Workers due messages and hands them to the workers.
+func (d *Dispatcher) claim(ctx context.Context, jobs chan<- *modulario.OutboxMessage) (int, error) {
+	msgs, err := d.Outbox.ClaimDue(ctx, d.Now(), d.Lease, d.Workers)
+	if err != nil {
+		return 0, err
+	}
+	for _, m := range msgs {
+		jobs <- m
+	}
+	return len(msgs), nil
+}
+
+// Process sends one claimed message and records the attempt.
+func (d *Dispatcher) Process(ctx context.Context, om *modulario.OutboxMessage) {
+	d.init()
+	start := d.Now()
+	ref, err := d.send(ctx, om)
+	a := modulario.Attempt{At: start, Duration: d.Now().Sub(start), OK: err == nil}
+	c := d.counters(om.Channel)
+	var next time.Time
+	log := d.Logger.With("outbox_id", om.ID, "submission_id", om.SubmissionID, "channel", om.Channel)
+	if err != nil {
+		a.Error = truncate(err.Error(), 1000)
+		attempts := len(om.Attempts) + 1
+		c.failed.Add(1)
+		if attempts < d.MaxAttempts && !errors.Is(err, ErrPermanent) {
+			next = d.Now().Add(d.Backoff(attempts))
+			log.Warn("notification failed, will retry", "attempt", attempts, "next", next, "error", a.Error)
+		} else {
+			c.dead.Add(1)
+			log.Error("notification dead", "attempt", attempts, "error", a.Error)
+		}
+	} else {
+		c.sent.Add(1)
+		log.Info("notification sent")
+	}
+	if err := d.Outbox.RecordAttempt(ctx, om.ID, a, next); err != nil {
+		log.Error("recording the attempt failed", "error", err)
+	}
+	if err == nil && ref != "" {
+		source := om.Channel
+		if om.Rule != "" {
+			source += "/" + om.Rule
+		}
+		if err := d.Submissions.SetReference(ctx, om.SubmissionID, source, ref); err != nil {
+			log.Error("storing the reference failed", "error", err)
+		}
+	}
+}
+
+// Backoff is the wait after the n-th failed attempt: a random duration
+// up to MinBackoff*2^(n-1), capped at MaxBackoff (full jitter), and at
+// least one second.
+func (d *Dispatcher) Backoff(n int) time.Duration {
+	d.init()
+	ceil := d.MaxBackoff
+	if n < 1 {
+		n = 1
+	}
+	if n < 40 {
+		if b := d.MinBackoff << (n - 1); b > 0 && b < ceil {
+			ceil = b
+		}
+	}
+	return max(time.Duration(rand.Int64N(int64(ceil)+1)), time.Second)
+}
+
+// send builds, renders and sends one message.
+func (d *Dispatcher) send(ctx context.Context, om *modulario.OutboxMessage) (string, error) {
+	ch, ok := d.Channels[om.Channel]
+	if !ok {
+		return "", fmt.Errorf("%w: no channel %q is configured", ErrPermanent, om.Channel)
+	}
+	m, err := d.Build(ctx, om)
+	if err != nil {
+		return "", err
+	}
+	sctx, cancel := context.WithTimeout(ctx, d.SendTimeout)
+	defer cancel()
+	return ch.Send(sctx, m)
+}
+
+// Build loads what om needs and returns the Message ready to send:
+// submission, form, office, webhook endpoint, files, rendered template and
+// recipients.
+func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*Message, error) {
+	d.init()
+	m := &Message{ID: om.ID, Outbox: om}
+	if err := json.Unmarshal(om.Action, &m.Action); err != nil {
+		return nil, fmt.Errorf("%w: the action is not valid: %v", ErrPermanent, err)
+	}
+	sub, err := d.Submissions.FindSubmission(ctx, om.SubmissionID)
+	if err != nil {
+		return nil, lookupErr("submission", err)
+	}
+	m.Submission = sub
+	if m.Form, err = d.engine.Form(ctx, sub.FormSlug, sub.Version); err != nil {
+		return nil, lookupErr("form version", err)
+	}
+	if sub.Office != "" && d.Offices != nil {
+		if m.Office, err = d.Offices.FindOffice(ctx, sub.Office); err != nil && modulario.ErrorCode(err) != modulario.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if m.Action.Endpoint != "" {
+		if d.Webhooks == nil {
+			return nil, fmt.Errorf("%w: webhooks are not configured", ErrPermanent)
+		}
+		if m.Webhook, err = d.Webhooks.FindWebhook(ctx, m.Action.Endpoint); err != nil {
+			return nil, lookupErr("webhook endpoint "+m.Action.Endpoint, err)
+		}
+	}
+	names := map[string]string{}
+	for _, a := range sub.Attachments {
+		names[a.ID] = a.Name
+	}
+	if m.Action.Attachments {
+		if m.Files, err = d.files(ctx, sub); err != nil {
+			return nil, err
+		}
+	}
+	m.TrackingURL = strings.TrimRight(d.BaseURL, "/") + "/pratiche/" + url.PathEscape(sub.Token)
+	if err := d.render(m, om, names); err != nil {
+		return nil, err
+	}
+	return m, ResolveRecipients(m)
+}
+
+// render fills the message's subject and bodies from its template.
+func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[string]string) error {
+	name := m.Action.Template
+	if name == "" {
+		name = defaultTemplate(om, m.Action)
+	}
+	tpl, ok := FindTemplate(m.Form, name)
+	if !ok {
+		return fmt.Errorf("%w: no template %q", ErrPermanent, name)
+	}
+	RenderMessage(m, tpl, TemplateData{Form: m.Form, Submission: m.Submission, Office: m.Office,
+		Status: om.SubmissionStatus, TrackingURL: m.TrackingURL, Files: files})
+	return nil
+}
+
+// defaultTemplate picks the built-in template for an action without one.
+func defaultTemplate(om *modulario.OutboxMessage, a Action) string {
+	switch {
+	case om.Event == modulario.EventStatusChanged:
+		return "aggiornamento-stato"
+	case a.Notify == modulario.ChannelEmailMsg && string(a.To) != `"citizen"`,
+		a.Notify == modulario.ChannelWebhook:
+		return "nuova-richiesta"
+	}
+	return "richiesta-ricevuta"
+}
+
+// files loads the submission's attachments.
+func (d *Dispatcher) files(ctx context.Context, sub *modulario.Submission) ([]File, error) {
+	var out []File
+	for _, a := range sub.Attachments {
+		meta, content, err := d.Attachments.FindAttachment(ctx, a.ID)
+		if err != nil {
+			return nil, lookupErr("attachment", err)
+		}
+		out = append(out, File{Name: meta.Name, ContentType: meta.ContentType, Content: content})
+	}
+	return out, nil
+}
+
+// lookupErr makes a missing record a permanent error.
+func lookupErr(what string, err error) error {
+	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+		return fmt.Errorf("%w: %s not found", ErrPermanent, what)
+	}
+	return fmt.Errorf("loading %s: %w", what, err)
+}
+
+// truncate shortens s to at most n bytes on a rune boundary.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func utf8RuneStart(b byte) bool { return b&0xC0 != 0x80 }

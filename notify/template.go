@@ -1,0 +1,235 @@
+package notify
+
+import (
+	"strings"
+	"time"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/markdown"
+	"github.com/modulario/modulario/schemas"
+)
+
+// Builtin are the Italian default templates; a form's templates override
+// them by name.
+var Builtin = map[string]schemas.Template{
+	"richiesta-ricevuta": {
+		Subject: "Richiesta {{numero}} ricevuta: {{modulo}}",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"abbiamo ricevuto la sua richiesta **{{modulo}}** il {{data}}.\n\n" +
+			"Il numero della richiesta è **{{numero}}**: lo conservi per ogni comunicazione con il Comune.\n\n" +
+			"Può seguire lo stato della richiesta in ogni momento a questo indirizzo:\n{{link}}\n\n" +
+			"La avviseremo a ogni aggiornamento.\n\nCordiali saluti,\n{{ufficio}}",
+	},
+	"nuova-richiesta": {
+		Subject: "Nuova richiesta {{numero}}: {{modulo}}",
+		Body: "È arrivata una nuova richiesta **{{modulo}}**.\n\n" +
+			"- Numero: **{{numero}}**\n- Data: {{data}}\n- Ufficio: {{ufficio}}\n- Pagina della richiesta: {{link}}\n\n" +
+			"## Risposte\n\n{{risposte}}",
+	},
+	"aggiornamento-stato": {
+		Subject: "Richiesta {{numero}}: {{stato}}",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"la sua richiesta **{{modulo}}** numero **{{numero}}** è ora: **{{stato}}**.\n\n" +
+			"Trova i dettagli e la cronologia della richiesta a questo indirizzo:\n{{link}}\n\n" +
+			"Cordiali saluti,\n{{ufficio}}",
+	},
+}
+
+// statusLabels are the statuses in Italian.
+var statusLabels = map[modulario.SubmissionStatus]string{
+	modulario.StatusReceived:   "ricevuta",
+	modulario.StatusInCharge:   "presa in carico",
+	modulario.StatusWaiting:    "in attesa di integrazioni",
+	modulario.StatusIntegrated: "integrazioni ricevute",
+	modulario.StatusConcluded:  "conclusa",
+	modulario.StatusRejected:   "respinta",
+	modulario.StatusWithdrawn:  "ritirata",
+}
+
+// StatusLabel is a status in Italian ("presa in carico").
+func StatusLabel(s modulario.SubmissionStatus) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
+// rome is the comune's clock for dates in messages.
+var rome = func() *time.Location {
+	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
+		return loc
+	}
+	return time.UTC
+}()
+
+// TemplateData is what a template's placeholders are filled from.
+type TemplateData struct {
+	Form       *schemas.Form
+	Submission *modulario.Submission
+	Office     *modulario.Office // nil: none
+	// Status is shown by {{stato}}; empty means the submission's status.
+	Status      modulario.SubmissionStatus
+	TrackingURL string
+	// Files maps attachment ids to names, for file answers.
+	Files map[string]string
+}
+
+// FindTemplate returns the form's template named name, or the built-in one.
+func FindTemplate(f *schemas.Form, name string) (schemas.Template, bool) {
+	if f != nil {
+		if t, ok := f.Def.Templates[name]; ok {
+			return t, true
+		}
+	}
+	t, ok := Builtin[name]
+	return t, ok
+}
+
+// Render fills tpl's placeholders with plain string replacement: values
+// are Markdown-escaped in the body (answers stay literal text) and put on
+// one line in the subject. Unknown placeholders become "".
+func Render(tpl schemas.Template, d TemplateData) (subject, md string) {
+	data := decodeAnswers(d.Submission.Data)
+	subject = schemas.ExpandPlaceholders(tpl.Subject, func(name string) string {
+		return oneLine(d.value(name, data, false))
+	})
+	md = schemas.ExpandPlaceholders(tpl.Body, func(name string) string {
+		return d.value(name, data, true)
+	})
+	return strings.TrimSpace(subject), md
+}
+
+// RenderMessage renders tpl into m's Subject, Markdown, HTML and Text.
+func RenderMessage(m *Message, tpl schemas.Template, d TemplateData) {
+	m.Subject, m.Markdown = Render(tpl, d)
+	m.HTML = string(markdown.ToHTML(m.Markdown))
+	m.Text = m.Markdown
+}
+
+// value is the text of one placeholder; escape marks Markdown context.
+func (d TemplateData) value(name string, data map[string]any, escape bool) string {
+	esc := func(s string) string {
+		if escape {
+			return EscapeMarkdown(s)
+		}
+		return s
+	}
+	s := d.Submission
+	switch name {
+	case "numero":
+		return esc(s.Number)
+	case "link":
+		return esc(d.TrackingURL)
+	case "modulo":
+		return esc(d.Form.Def.Title)
+	case "stato":
+		st := d.Status
+		if st == "" {
+			st = s.Status
+		}
+		return esc(StatusLabel(st))
+	case "ufficio":
+		if d.Office != nil {
+			return esc(d.Office.Name)
+		}
+		return esc(s.Office)
+	case "data":
+		return s.CreatedAt.In(rome).Format("02/01/2006 15:04")
+	case "risposte":
+		return SummaryMarkdown(d.Form.Summary(data, "it", d.Files))
+	}
+	if path, ok := strings.CutPrefix(name, "risposta."); ok {
+		return esc(d.answer(path, data))
+	}
+	return ""
+}
+
+// answer is one answer in display form, found by field path.
+func (d TemplateData) answer(path string, data map[string]any) string {
+	ptr := schemas.FieldPointer(path)
+	for _, st := range d.Form.Summary(data, "it", d.Files) {
+		if it, ok := findItem(st.Items, ptr); ok {
+			return it.Value
+		}
+	}
+	return ""
+}
+
+func findItem(items []schemas.SummaryItem, ptr string) (schemas.SummaryItem, bool) {
+	for _, it := range items {
+		if it.Pointer == ptr {
+			return it, true
+		}
+		if found, ok := findItem(it.Children, ptr); ok {
+			return found, true
+		}
+	}
+	return schemas.SummaryItem{}, false
+}
+
+// SummaryMarkdown writes the answers as Markdown: a bold title per step
+// and a list of "Label: value", nested for groups and repeat items.
+func SummaryMarkdown(steps []schemas.SummaryStep) string {
+	var b strings.Builder
+	for i, st := range steps {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString("**" + EscapeMarkdown(st.Title) + "**\n\n")
+		writeItems(&b, st.Items, "")
+	}
+	return b.String()
+}
+
+func writeItems(b *strings.Builder, items []schemas.SummaryItem, indent string) {
+	for _, it := range items {
+		b.WriteString(indent + "- " + EscapeMarkdown(it.Label) + ":")
+		if it.Value != "" {
+			b.WriteString(" " + EscapeMarkdown(oneLine(it.Value)))
+		}
+		b.WriteString("\n")
+		writeItems(b, it.Children, indent+"  ")
+	}
+}
+
+// mdSpecial are the characters escaped in inserted values.
+const mdSpecial = "\\`*_[]<>&~|#!"
+
+// EscapeMarkdown makes s literal text in Markdown: special characters are
+// backslash-escaped, a leading list or heading marker too, and line
+// breaks become hard breaks.
+func EscapeMarkdown(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		var b strings.Builder
+		trimmed := strings.TrimLeft(line, " \t")
+		lead := len(line) - len(trimmed)
+		b.WriteString(line[:lead])
+		for j, r := range trimmed {
+			if strings.ContainsRune(mdSpecial, r) || j == 0 && strings.ContainsRune("-+=>", r) {
+				b.WriteByte('\\')
+			}
+			if j > 0 && r == '.' && isDigits(trimmed[:j]) || j > 0 && r == ')' && isDigits(trimmed[:j]) {
+				b.WriteByte('\\')
+			}
+			b.WriteRune(r)
+		}
+		lines[i] = b.String()
+	}
+	return strings.Join(lines, "\\\n")
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// oneLine joins the lines of s with spaces.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}

@@ -1,0 +1,262 @@
+package storage
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// slugRE matches office slugs and webhook endpoint names.
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// OfficeService stores the comune's offices.
+type OfficeService struct {
+	db *DB
+}
+
+var _ modulario.OfficeService = (*OfficeService)(nil)
+
+// NewOfficeService returns the OfficeService of db.
+func NewOfficeService(db *DB) *OfficeService { return &OfficeService{db: db} }
+
+// FindOffice returns an office by slug. Returns ENOTFOUND.
+func (s *OfficeService) FindOffice(ctx context.Context, slug string) (*modulario.Office, error) {
+	var o modulario.Office
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		return getNamed(tx.Bucket(bucketOffices), slug, &o, "Office not found.")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// ListOffices returns every office ordered by name (Italian collation,
+// ignoring case).
+func (s *OfficeService) ListOffices(ctx context.Context) ([]*modulario.Office, error) {
+	var list []*modulario.Office
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOffices).ForEach(func(k, _ []byte) error {
+			var o modulario.Office
+			if _, err := getJSON(tx.Bucket(bucketOffices), k, &o); err != nil {
+				return err
+			}
+			list = append(list, &o)
+			return nil
+		})
+	})
+	col := collate.New(language.Italian, collate.IgnoreCase)
+	sort.SliceStable(list, func(i, j int) bool { return col.CompareString(list[i].Name, list[j].Name) < 0 })
+	return list, err
+}
+
+// SaveOffice validates o, normalises its addresses (bare, lowercased,
+// without duplicates) and creates or replaces the office with o.Slug,
+// keeping the first CreatedAt. On success o holds the stored values.
+// Returns EINVALID for a bad slug, a missing name or an invalid address.
+func (s *OfficeService) SaveOffice(ctx context.Context, o *modulario.Office) error {
+	out, err := normalizeOffice(o)
+	if err != nil {
+		return err
+	}
+	err = s.db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketOffices)
+		var old modulario.Office
+		found, err := getJSON(b, []byte(out.Slug), &old)
+		if err != nil {
+			return err
+		}
+		out.UpdatedAt = s.db.now()
+		out.CreatedAt = out.UpdatedAt
+		if found {
+			out.CreatedAt = old.CreatedAt
+		}
+		return putJSON(b, []byte(out.Slug), &out)
+	})
+	if err == nil {
+		*o = out
+	}
+	return err
+}
+
+func normalizeOffice(o *modulario.Office) (modulario.Office, error) {
+	out := *o
+	out.Name = strings.TrimSpace(out.Name)
+	fields := map[string]string{}
+	if !slugRE.MatchString(out.Slug) {
+		fields["/slug"] = "Use lowercase letters, digits and single hyphens."
+	}
+	if out.Name == "" {
+		fields["/name"] = "The office needs a name."
+	}
+	out.Emails = nil
+	seen := map[string]bool{}
+	for _, e := range o.Emails {
+		addr, ok := parseAddress(e)
+		if !ok {
+			fields["/emails"] = "Invalid e-mail address: " + e
+			continue
+		}
+		if !seen[addr] {
+			seen[addr] = true
+			out.Emails = append(out.Emails, addr)
+		}
+	}
+	if o.PEC != "" {
+		addr, ok := parseAddress(o.PEC)
+		if !ok {
+			fields["/pec"] = "Invalid PEC address: " + o.PEC
+		}
+		out.PEC = addr
+	}
+	if len(fields) > 0 {
+		return out, &modulario.Error{Code: modulario.EINVALID, Message: "The office is not valid.", Fields: fields}
+	}
+	return out, nil
+}
+
+// parseAddress returns the bare, lowercased address of an RFC 5322 address.
+func parseAddress(s string) (string, bool) {
+	a, err := mail.ParseAddress(strings.TrimSpace(s))
+	if err != nil {
+		return "", false
+	}
+	return strings.ToLower(a.Address), true
+}
+
+// DeleteOffice removes an office. Returns ENOTFOUND. Submissions keep the
+// slug they were routed to.
+func (s *OfficeService) DeleteOffice(ctx context.Context, slug string) error {
+	return s.db.update(ctx, func(tx *bolt.Tx) error {
+		return deleteNamed(tx.Bucket(bucketOffices), slug, "Office not found.")
+	})
+}
+
+// getNamed decodes the value under name into v, or returns ENOTFOUND with msg.
+func getNamed(b *bolt.Bucket, name string, v any, msg string) error {
+	found, err := getJSON(b, []byte(name), v)
+	if err != nil {
+		return err
+	} else if !found || name == "" {
+		return notFoundf("%s", msg)
+	}
+	return nil
+}
+
+// deleteNamed removes name from b, or returns ENOTFOUND with msg.
+func deleteNamed(b *bolt.Bucket, name, msg string) error {
+	if name == "" || b.Get([]byte(name)) == nil {
+		return notFoundf("%s", msg)
+	}
+	return b.Delete([]byte(name))
+}
+
+// WebhookService stores webhook endpoints and their signing secrets.
+type WebhookService struct {
+	db *DB
+}
+
+var _ modulario.WebhookService = (*WebhookService)(nil)
+
+// NewWebhookService returns the WebhookService of db.
+func NewWebhookService(db *DB) *WebhookService { return &WebhookService{db: db} }
+
+// webhookSecretPrefix starts every Standard Webhooks secret.
+const webhookSecretPrefix = "whsec_"
+
+// SaveWebhook validates e and creates or replaces the endpoint with
+// e.Name, keeping the first CreatedAt. An empty Secret is generated as
+// "whsec_" + base64 of 32 random bytes. On success e holds the stored
+// values. Returns EINVALID for a bad name, URL or secret.
+func (s *WebhookService) SaveWebhook(ctx context.Context, e *modulario.WebhookEndpoint) error {
+	out, err := normalizeWebhook(e)
+	if err != nil {
+		return err
+	}
+	err = s.db.update(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketWebhooks)
+		var old modulario.WebhookEndpoint
+		found, err := getJSON(b, []byte(out.Name), &old)
+		if err != nil {
+			return err
+		}
+		out.CreatedAt = s.db.now()
+		if found {
+			out.CreatedAt = old.CreatedAt
+		}
+		return putJSON(b, []byte(out.Name), &out)
+	})
+	if err == nil {
+		*e = out
+	}
+	return err
+}
+
+func normalizeWebhook(e *modulario.WebhookEndpoint) (modulario.WebhookEndpoint, error) {
+	out := *e
+	out.URL = strings.TrimSpace(out.URL)
+	fields := map[string]string{}
+	if !slugRE.MatchString(out.Name) {
+		fields["/name"] = "Use lowercase letters, digits and single hyphens."
+	}
+	if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		fields["/url"] = "Use an absolute http or https URL."
+	}
+	if out.Secret == "" {
+		key := make([]byte, 32)
+		_, _ = rand.Read(key) // crypto/rand.Read never fails
+		out.Secret = webhookSecretPrefix + base64.StdEncoding.EncodeToString(key)
+	} else if key, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(out.Secret, webhookSecretPrefix)); err != nil ||
+		!strings.HasPrefix(out.Secret, webhookSecretPrefix) || len(key) < 24 {
+		fields["/secret"] = "The secret must be whsec_ followed by at least 24 bytes in base64."
+	}
+	if len(fields) > 0 {
+		return out, &modulario.Error{Code: modulario.EINVALID, Message: "The webhook endpoint is not valid.", Fields: fields}
+	}
+	return out, nil
+}
+
+// FindWebhook returns an endpoint. Returns ENOTFOUND.
+func (s *WebhookService) FindWebhook(ctx context.Context, name string) (*modulario.WebhookEndpoint, error) {
+	var e modulario.WebhookEndpoint
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		return getNamed(tx.Bucket(bucketWebhooks), name, &e, "Webhook endpoint not found.")
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &e, nil
+}
+
+// ListWebhooks returns every endpoint ordered by name.
+func (s *WebhookService) ListWebhooks(ctx context.Context) ([]*modulario.WebhookEndpoint, error) {
+	var list []*modulario.WebhookEndpoint
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketWebhooks).ForEach(func(k, _ []byte) error {
+			var e modulario.WebhookEndpoint
+			if _, err := getJSON(tx.Bucket(bucketWebhooks), k, &e); err != nil {
+				return err
+			}
+			list = append(list, &e)
+			return nil
+		})
+	})
+	return list, err // bbolt keys are sorted, so names are in order
+}
+
+// DeleteWebhook removes an endpoint. Returns ENOTFOUND.
+func (s *WebhookService) DeleteWebhook(ctx context.Context, name string) error {
+	return s.db.update(ctx, func(tx *bolt.Tx) error {
+		return deleteNamed(tx.Bucket(bucketWebhooks), name, "Webhook endpoint not found.")
+	})
+}

@@ -1,0 +1,329 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"sort"
+	"time"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+)
+
+// maxStoredAttempts caps the attempts kept on one message: the first and
+// the latest ones survive.
+const maxStoredAttempts = 50
+
+// defaultOutboxLimit is ListOutbox's limit when the filter sets none.
+const defaultOutboxLimit = 100
+
+// OutboxService stores notifications and leases them to the dispatcher.
+// Pending messages are indexed by their next attempt time, so finding the
+// due ones never scans sent or dead messages.
+type OutboxService struct {
+	db *DB
+}
+
+var _ modulario.OutboxService = (*OutboxService)(nil)
+
+// NewOutboxService returns the OutboxService of db.
+func NewOutboxService(db *DB) *OutboxService { return &OutboxService{db: db} }
+
+// OutboxWake is signalled after a commit that made messages due.
+func (s *OutboxService) OutboxWake() <-chan struct{} { return s.db.OutboxWake() }
+
+// newOutboxIDs returns n message IDs (16 random bytes, base64url). They are
+// made outside the transaction so a batch re-run reuses them.
+func newOutboxIDs(msgs []*modulario.OutboxMessage) ([]string, error) {
+	ids := make([]string, len(msgs))
+	for i, m := range msgs {
+		if m == nil || m.Channel == "" {
+			return nil, invalidf("A notification needs a channel.")
+		}
+		ids[i] = newToken(16)
+	}
+	return ids, nil
+}
+
+// queueOutbox writes a copy of each message, as pending and due at now,
+// with its indexes. It returns the copies as stored; the callers copy them
+// back into msgs after the commit.
+func queueOutbox(tx *bolt.Tx, msgs []*modulario.OutboxMessage, ids []string,
+	sub *modulario.Submission, event string, now time.Time) ([]modulario.OutboxMessage, error) {
+	out := make([]modulario.OutboxMessage, len(msgs))
+	for i, m := range msgs {
+		c := *m
+		c.ID, c.SubmissionID = ids[i], sub.ID
+		if event == modulario.EventStatusChanged || c.Event == "" {
+			c.Event = event
+		}
+		if c.Event == modulario.EventStatusChanged {
+			c.SubmissionStatus = sub.Status
+		}
+		c.Status = modulario.OutboxPending
+		c.Attempts, c.SentAt, c.LastError = nil, nil, ""
+		c.CreatedAt, c.NextAttemptAt = now, now
+		if tx.Bucket(bucketOutbox).Get([]byte(c.ID)) != nil {
+			return nil, modulario.Errorf(modulario.ECONFLICT, "Notification id collision.")
+		}
+		if err := saveOutbox(tx, nil, &c); err != nil {
+			return nil, err
+		}
+		id := []byte(c.ID)
+		if err := tx.Bucket(bucketOutboxBySubmission).Put(joinKey(u64(sub.ID), id), nil); err != nil {
+			return nil, err
+		}
+		if err := tx.Bucket(bucketOutboxCreated).Put(joinKey(timeKey(now), id), nil); err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// copyBack stores the committed copies into the caller's messages.
+func copyBack(msgs []*modulario.OutboxMessage, stored []modulario.OutboxMessage) {
+	for i := range stored {
+		*msgs[i] = stored[i]
+	}
+}
+
+// dueKey is a pending message's key in the due index.
+func dueKey(m *modulario.OutboxMessage) []byte {
+	return joinKey(timeKey(m.NextAttemptAt), []byte(m.ID))
+}
+
+// saveOutbox writes m and keeps the due index consistent with it: old (the
+// stored version, nil when new) leaves the index, m enters it if pending.
+func saveOutbox(tx *bolt.Tx, old, m *modulario.OutboxMessage) error {
+	due := tx.Bucket(bucketOutboxDue)
+	if old != nil && old.Status == modulario.OutboxPending {
+		if err := due.Delete(dueKey(old)); err != nil {
+			return err
+		}
+	}
+	if m.Status == modulario.OutboxPending {
+		if err := due.Put(dueKey(m), nil); err != nil {
+			return err
+		}
+	}
+	return putJSON(tx.Bucket(bucketOutbox), []byte(m.ID), m)
+}
+
+func findOutbox(tx *bolt.Tx, id string) (*modulario.OutboxMessage, error) {
+	var m modulario.OutboxMessage
+	if ok, err := getJSON(tx.Bucket(bucketOutbox), []byte(id), &m); err != nil {
+		return nil, err
+	} else if !ok || id == "" {
+		return nil, notFoundf("Notification not found.")
+	}
+	return &m, nil
+}
+
+// ClaimDue returns up to limit pending messages due at now, oldest first,
+// and pushes their next attempt to now+lease in the same transaction, so
+// concurrent callers never get the same message and a message whose
+// sender crashed comes back after the lease.
+func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*modulario.OutboxMessage, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	now = now.Round(0)
+	var claimed []*modulario.OutboxMessage
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		claimed = nil // batch may re-run this function
+		var ids []string
+		c := tx.Bucket(bucketOutboxDue).Cursor()
+		end := uint64(now.UnixNano())
+		for k, _ := c.First(); k != nil && len(ids) < limit; k, _ = c.Next() {
+			if len(k) < 9 || binary.BigEndian.Uint64(k[:8]) > end {
+				break
+			}
+			ids = append(ids, string(k[9:]))
+		}
+		for _, id := range ids {
+			m, err := findOutbox(tx, id)
+			if err != nil {
+				return err
+			}
+			old := *m
+			m.NextAttemptAt = now.Add(lease)
+			if err := saveOutbox(tx, &old, m); err != nil {
+				return err
+			}
+			claimed = append(claimed, m)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return claimed, nil
+}
+
+// RecordAttempt appends a to the message and moves it: sent when a.OK;
+// otherwise pending until next, or dead (with a.Error as LastError) when
+// next is zero. A message already sent stays sent. Returns ENOTFOUND.
+func (s *OutboxService) RecordAttempt(ctx context.Context, id string, a modulario.Attempt, next time.Time) error {
+	if a.At.IsZero() {
+		a.At = s.db.now()
+	}
+	a.At = a.At.Round(0)
+	return s.db.batch(ctx, func(tx *bolt.Tx) error {
+		m, err := findOutbox(tx, id)
+		if err != nil {
+			return err
+		}
+		old := *m
+		m.Attempts = appendAttempt(m.Attempts, a)
+		switch {
+		case a.OK:
+			at := a.At
+			m.Status, m.SentAt, m.LastError = modulario.OutboxSent, &at, ""
+		case old.Status == modulario.OutboxSent:
+			// A late failure report (a resend after a lease) cannot unsend it.
+		case next.IsZero():
+			m.Status, m.LastError = modulario.OutboxDead, a.Error
+		default:
+			m.Status, m.LastError, m.NextAttemptAt = modulario.OutboxPending, a.Error, next.Round(0)
+		}
+		return saveOutbox(tx, &old, m)
+	})
+}
+
+// appendAttempt appends a, keeping the first and the latest attempts when
+// there are more than maxStoredAttempts.
+func appendAttempt(list []modulario.Attempt, a modulario.Attempt) []modulario.Attempt {
+	list = append(list, a)
+	if n := len(list); n > maxStoredAttempts {
+		list = append(list[:1], list[n-maxStoredAttempts+1:]...)
+	}
+	return list
+}
+
+// FindOutboxMessage returns a message. Returns ENOTFOUND.
+func (s *OutboxService) FindOutboxMessage(ctx context.Context, id string) (*modulario.OutboxMessage, error) {
+	var m *modulario.OutboxMessage
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		m, err = findOutbox(tx, id)
+		return err
+	})
+	return m, err
+}
+
+// RetryOutboxMessage makes a dead or pending message pending and due at
+// now, and wakes the dispatcher. Returns ENOTFOUND, or ECONFLICT for a
+// message already sent.
+func (s *OutboxService) RetryOutboxMessage(ctx context.Context, id string, now time.Time) error {
+	now = now.Round(0)
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		m, err := findOutbox(tx, id)
+		if err != nil {
+			return err
+		}
+		if m.Status == modulario.OutboxSent {
+			return modulario.Errorf(modulario.ECONFLICT, "The notification was already sent.")
+		}
+		old := *m
+		m.Status, m.NextAttemptAt = modulario.OutboxPending, now
+		return saveOutbox(tx, &old, m)
+	})
+	if err == nil {
+		s.db.signalWake()
+	}
+	return err
+}
+
+// ListOutbox returns the messages matching filter, newest first. With a
+// SubmissionID it reads that submission's index; otherwise it walks the
+// creation-time index backwards until the limit is reached.
+func (s *OutboxService) ListOutbox(ctx context.Context, f modulario.OutboxFilter) ([]*modulario.OutboxMessage, error) {
+	if f.Limit <= 0 {
+		f.Limit = defaultOutboxLimit
+	}
+	var list []*modulario.OutboxMessage
+	err := s.db.view(ctx, func(tx *bolt.Tx) (err error) {
+		if f.SubmissionID != 0 {
+			list, err = listBySubmission(tx, f)
+		} else {
+			list, err = listByTime(tx, f)
+		}
+		return err
+	})
+	return list, err
+}
+
+func matchOutbox(m *modulario.OutboxMessage, f modulario.OutboxFilter) bool {
+	return (f.Status == "" || m.Status == f.Status) && (f.Channel == "" || m.Channel == f.Channel)
+}
+
+func listBySubmission(tx *bolt.Tx, f modulario.OutboxFilter) ([]*modulario.OutboxMessage, error) {
+	var list []*modulario.OutboxMessage
+	prefix := append(u64(f.SubmissionID), 0)
+	c := tx.Bucket(bucketOutboxBySubmission).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		m, err := findOutbox(tx, string(k[len(prefix):]))
+		if err != nil {
+			return nil, err
+		}
+		if matchOutbox(m, f) {
+			list = append(list, m)
+		}
+	}
+	sort.SliceStable(list, func(i, j int) bool { return list[i].CreatedAt.After(list[j].CreatedAt) })
+	if len(list) > f.Limit {
+		list = list[:f.Limit]
+	}
+	return list, nil
+}
+
+func listByTime(tx *bolt.Tx, f modulario.OutboxFilter) ([]*modulario.OutboxMessage, error) {
+	var list []*modulario.OutboxMessage
+	c := tx.Bucket(bucketOutboxCreated).Cursor()
+	for k, _ := c.Last(); k != nil && len(list) < f.Limit; k, _ = c.Prev() {
+		if len(k) < 9 {
+			continue
+		}
+		m, err := findOutbox(tx, string(k[9:]))
+		if err != nil {
+			return nil, err
+		}
+		if matchOutbox(m, f) {
+			list = append(list, m)
+		}
+	}
+	return list, nil
+}
+
+// CountOutbox returns counters per channel. It scans every message, which
+// is fine for the outbox sizes of a comune; FailedAttempts counts the
+// stored attempts (at most maxStoredAttempts per message).
+func (s *OutboxService) CountOutbox(ctx context.Context) (map[string]modulario.OutboxCounts, error) {
+	counts := map[string]modulario.OutboxCounts{}
+	err := s.db.view(ctx, func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketOutbox).ForEach(func(k, _ []byte) error {
+			m, err := findOutbox(tx, string(k))
+			if err != nil {
+				return err
+			}
+			c := counts[m.Channel]
+			switch m.Status {
+			case modulario.OutboxPending:
+				c.Pending++
+			case modulario.OutboxSent:
+				c.Sent++
+			case modulario.OutboxDead:
+				c.Dead++
+			}
+			for _, a := range m.Attempts {
+				if !a.OK {
+					c.FailedAttempts++
+				}
+			}
+			counts[m.Channel] = c
+			return nil
+		})
+	})
+	return counts, err
+}
