@@ -23,7 +23,7 @@ type testStore struct {
 }
 
 // openStore opens (or reopens) the store at path.
-func openStore(t *testing.T, path string) *testStore {
+func openStore(t testing.TB, path string) *testStore {
 	t.Helper()
 	db, err := storage.Open(path, storage.Options{})
 	if err != nil {
