@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"strings"
 
 	"github.com/modulario/modulario"
-	"github.com/modulario/modulario/storage"
 )
 
 // adminCommand opens the store named by --data-dir (or MODULARIO_DATA_DIR)
@@ -31,12 +29,12 @@ func adminCommand(args []string, e env, synopsis string, nargs func(int) bool,
 	}
 	st := e.shared
 	if st == nil {
+		// A running server holds the file: let it run the command.
+		if code, ok := forwardToServer(cfg.DataDir, args, synopsis, e); ok {
+			return code
+		}
 		var err error
-		st, err = openStore(cfg.DBPath())
-		if errors.Is(err, storage.ErrLocked) {
-			// The server holds the file: let it run the command.
-			return forwardToServer(cfg.DataDir, args, synopsis, e)
-		} else if err != nil {
+		if st, err = openStore(cfg.DBPath()); err != nil {
 			fmt.Fprintf(e.stderr, "modulario: %v\n", err)
 			return exitError
 		}

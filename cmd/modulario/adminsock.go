@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
@@ -91,15 +90,16 @@ func handleAdminConn(ctx context.Context, conn net.Conn, st *store, log *slog.Lo
 }
 
 // forwardToServer runs a management command through the running server's
-// admin socket. synopsis names the command group ("office add SLUG").
-func forwardToServer(dataDir string, args []string, synopsis string, e env) int {
+// admin socket. ok is false when no server answers on it (none running, or
+// a stale socket left by a killed one): the caller opens the file itself.
+// synopsis names the command ("office add SLUG").
+func forwardToServer(dataDir string, args []string, synopsis string, e env) (code int, ok bool) {
 	group, sub, _ := strings.Cut(synopsis, " ")
 	sub, _, _ = strings.Cut(sub, " ")
 	path := filepath.Join(dataDir, adminSocketName)
-	conn, err := net.DialTimeout("unix", path, 2*time.Second)
+	conn, err := net.DialTimeout("unix", path, time.Second)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: the database is in use by a running server, and its admin socket %s does not answer: %v\n", path, err)
-		return exitError
+		return 0, false
 	}
 	defer conn.Close()
 	_ = conn.SetDeadline(time.Now().Add(time.Minute))
@@ -108,13 +108,13 @@ func forwardToServer(dataDir string, args []string, synopsis string, e env) int 
 	if err := json.NewEncoder(conn).Encode(adminRequest{Args: full}); err == nil {
 		err = json.NewDecoder(conn).Decode(&resp)
 	}
-	if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-		fmt.Fprintf(e.stderr, "modulario: admin socket: %v\n", err)
-		return exitError
+	if err != nil {
+		fmt.Fprintf(e.stderr, "modulario: the running server's admin socket %s failed: %v\n", path, err)
+		return exitError, true
 	}
 	fmt.Fprint(e.stdout, resp.Stdout)
 	fmt.Fprint(e.stderr, resp.Stderr)
-	return resp.Code
+	return resp.Code, true
 }
 
 // stripDataDir drops --data-dir from forwarded arguments: the server uses
