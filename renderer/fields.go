@@ -137,7 +137,7 @@ func (in *viewInput) field(f *schemas.Field, ptr, prefix string) *fieldView {
 	}
 	setLimits(v, f)
 	value, _ := getPointer(in.data, ptr)
-	v.Value = valueString(value)
+	v.Value = schemas.ValueString(value)
 	if posted, ok := in.raw[ptr]; ok && len(posted) > 0 && isFreeText(f.Kind) {
 		v.Value = posted[0]
 	}
@@ -149,7 +149,7 @@ func (in *viewInput) field(f *schemas.Field, ptr, prefix string) *fieldView {
 		v.Options = []optionView{{ID: id, Value: "true", Selected: value == true}}
 	case schemas.KindFile:
 		v.Accept = strings.Join(f.Accept, ",")
-		if a, ok := in.attachments[valueString(value)]; ok {
+		if a, ok := in.attachments[schemas.ValueString(value)]; ok {
 			v.File = &a
 		}
 	case schemas.KindGroup:
@@ -199,10 +199,10 @@ func options(id string, f *schemas.Field, value any) []optionView {
 	selected := map[string]bool{}
 	if list, ok := value.([]any); ok {
 		for _, x := range list {
-			selected[valueString(x)] = true
+			selected[schemas.ValueString(x)] = true
 		}
 	} else if value != nil {
-		selected[valueString(value)] = true
+		selected[schemas.ValueString(value)] = true
 	}
 	out := make([]optionView, len(f.Options))
 	for i, o := range f.Options {
@@ -210,7 +210,7 @@ func options(id string, f *schemas.Field, value any) []optionView {
 		if i > 0 {
 			oid = id + "-" + strconv.Itoa(i)
 		}
-		val := valueString(o.Value)
+		val := schemas.ValueString(o.Value)
 		out[i] = optionView{ID: oid, Value: val, Label: o.Label, Selected: selected[val]}
 	}
 	return out
@@ -236,29 +236,6 @@ func isFreeText(k schemas.Kind) bool {
 	return false
 }
 
-// valueString renders an answer as the string an HTML control posts.
-func valueString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	case json.Number:
-		return x.String()
-	case int:
-		return strconv.Itoa(x)
-	case int64:
-		return strconv.FormatInt(x, 10)
-	}
-	b, _ := json.Marshal(v)
-	return string(b)
-}
-
-// htmlID turns a JSON pointer into an HTML id: "/membri/0/nome" → "f-membri-0-nome".
 // htmlID turns a JSON pointer into an HTML id, one to one: "/" becomes
 // "-" and a "-" inside a name becomes "--". Names start with a letter and
 // indices are digits, so a "/" is never followed by "-" and a run of
