@@ -56,6 +56,16 @@ func ToHTML(src string) template.HTML {
 	return out
 }
 
+// ToHTMLOnce renders src as safe HTML without memoising it: for texts seen
+// once (a notification with its answers), which would only push the staff
+// texts out of the memo.
+func ToHTMLOnce(src string) template.HTML {
+	if strings.TrimSpace(src) == "" {
+		return ""
+	}
+	return render(src)
+}
+
 func render(src string) template.HTML {
 	var buf bytes.Buffer
 	if err := md.Convert([]byte(src), &buf); err != nil {

@@ -69,3 +69,16 @@ func BenchmarkToHTML(b *testing.B) {
 		ToHTML(src)
 	}
 }
+
+func TestToHTMLOnceIsNotMemoised(t *testing.T) {
+	src := "messaggio unico **42**"
+	if got := ToHTMLOnce(src); got != "<p>messaggio unico <strong>42</strong></p>\n" {
+		t.Errorf("ToHTMLOnce = %q", got)
+	}
+	cache.RLock()
+	_, memoised := cache.m[src]
+	cache.RUnlock()
+	if memoised {
+		t.Error("ToHTMLOnce stored its text in the memo")
+	}
+}

@@ -102,7 +102,7 @@ func Render(tpl schemas.Template, d TemplateData) (subject, md string) {
 // RenderMessage renders tpl into m's Subject, Markdown, HTML and Text.
 func RenderMessage(m *Message, tpl schemas.Template, d TemplateData) {
 	m.Subject, m.Markdown = Render(tpl, d)
-	m.HTML = string(markdown.ToHTML(m.Markdown))
+	m.HTML = string(markdown.ToHTMLOnce(m.Markdown)) // unique per message: not memoised
 	m.Text = m.Markdown
 }
 
