@@ -56,8 +56,11 @@ func Compile(def *Definition) (*Form, error) {
 	return f, nil
 }
 
-// compileSchema compiles the whole schema and every "if" subschema.
-func (c *compiled) compileSchema(problems map[string]string) error {
+// newFormCompiler returns a compiler for form schemas and rule conditions:
+// draft 2020-12, formats asserted (the Italian ones included), and every
+// remote or file $ref refused. One place, so a rule's "when" checks formats
+// exactly as the form does.
+func newFormCompiler() *jsonschema.Compiler {
 	comp := jsonschema.NewCompiler()
 	comp.DefaultDraft(jsonschema.Draft2020)
 	comp.AssertFormat()
@@ -65,6 +68,12 @@ func (c *compiled) compileSchema(problems map[string]string) error {
 	for _, f := range italianFormats {
 		comp.RegisterFormat(f)
 	}
+	return comp
+}
+
+// compileSchema compiles the whole schema and every "if" subschema.
+func (c *compiled) compileSchema(problems map[string]string) error {
+	comp := newFormCompiler()
 	if err := comp.AddResource(formURL, c.doc.root); err != nil {
 		problems["/schema"] = err.Error()
 		return invalid("The form schema is not valid.", problems)

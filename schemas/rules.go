@@ -142,13 +142,7 @@ func (f *Form) compileWhen(raw json.RawMessage, i int, ptr string, problems map[
 			m["$defs"] = merged
 		}
 	}
-	comp := jsonschema.NewCompiler()
-	comp.DefaultDraft(jsonschema.Draft2020)
-	comp.AssertFormat()
-	comp.UseLoader(refuseLoader{})
-	for _, fm := range italianFormats {
-		comp.RegisterFormat(fm)
-	}
+	comp := newFormCompiler()
 	url := fmt.Sprintf("https://modulario.invalid/rules/%d.json", i)
 	if err := comp.AddResource(url, m); err != nil {
 		problems[ptr] = err.Error()
