@@ -24,9 +24,7 @@ func runCLI(t *testing.T, bin, dataDir string, args ...string) (string, int) {
 // stopped store directly and, while serve holds the lock, through its
 // admin socket.
 func TestManagementCommands(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
+	skipWithoutBinary(t)
 	bin, dataDir := buildBinary(t), t.TempDir()
 	out, code := runCLI(t, bin, dataDir, "office", "add", "--name", "Polizia locale", "--email", "PM@Comune.example", "polizia-locale")
 	if code != 0 || !strings.Contains(out, "office polizia-locale saved") {

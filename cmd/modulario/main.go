@@ -91,20 +91,11 @@ func run(ctx context.Context, args []string, e env) int {
 
 // runForm dispatches the form subcommands.
 func runForm(ctx context.Context, args []string, e env) int {
-	if len(args) == 0 {
-		fmt.Fprint(e.stderr, usageText)
-		return exitUsage
-	}
-	switch args[0] {
-	case "validate":
-		return runFormValidate(args[1:], e)
-	case "import":
-		return runFormImport(ctx, args[1:], e)
-	case "export":
-		return runFormExport(ctx, args[1:], e)
-	}
-	fmt.Fprintf(e.stderr, "unknown command \"form %s\"\n\n%s", args[0], usageText)
-	return exitUsage
+	return dispatch(ctx, "form", args, e, map[string]func(context.Context, []string, env) int{
+		"validate": func(_ context.Context, args []string, e env) int { return runFormValidate(args, e) },
+		"import":   runFormImport,
+		"export":   runFormExport,
+	})
 }
 
 // newFlagSet returns a FlagSet that reports errors to e.stderr instead of exiting.

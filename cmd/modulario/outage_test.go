@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -13,8 +12,6 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
-
-	"github.com/modulario/modulario/themes"
 )
 
 // mailbox is an in-process SMTP server that records every message.
@@ -83,14 +80,7 @@ func startMailbox(t *testing.T, addr string) *mailbox {
 // comes back; each submission's two emails (citizen receipt, office
 // notice) arrive, every one exactly once.
 func TestNotificationsSurviveOutageAndCrash(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	if _, err := themes.LoadAssets(); errors.Is(err, themes.ErrAssetsMissing) {
-		t.Skip("assets missing: run make assets")
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	skipWithoutBinary(t)
 	const submissions = 200
 	bin, dataDir, addr, smtpAddr := buildBinary(t), t.TempDir(), freeAddr(t), freeAddr(t)
 	settings := []string{

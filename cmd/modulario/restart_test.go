@@ -27,14 +27,7 @@ import (
 // data directory: the submission and its number are still there and the
 // next number follows.
 func TestRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the binary")
-	}
-	if _, err := themes.LoadAssets(); errors.Is(err, themes.ErrAssetsMissing) {
-		t.Skip("assets missing: run make assets")
-	} else if err != nil {
-		t.Fatal(err)
-	}
+	skipWithoutBinary(t)
 	bin := buildBinary(t)
 	dataDir := t.TempDir()
 	addr := freeAddr(t)
@@ -77,6 +70,20 @@ func TestRestart(t *testing.T) {
 		}
 	case <-time.After(20 * time.Second):
 		t.Errorf("no exit within 20s of SIGTERM")
+	}
+}
+
+// skipWithoutBinary skips whole-program tests under -short, and when the
+// assets are not built (serve refuses to start without them).
+func skipWithoutBinary(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	if _, err := themes.LoadAssets(); errors.Is(err, themes.ErrAssetsMissing) {
+		t.Skip("assets missing: run make assets")
+	} else if err != nil {
+		t.Fatal(err)
 	}
 }
 
