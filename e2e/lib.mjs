@@ -50,6 +50,18 @@ export async function freePort() {
  * Returns {baseURL, dataDir, output(), stop({signal})}.
  */
 export async function startServer(opts = {}) {
+  // The port is free when chosen but another process may take it before the
+  // server binds it; a start that fails that way is retried on a new port.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test(err.message)) throw err;
+    }
+  }
+}
+
+async function startServerOnce(opts) {
   const bin = opts.bin || process.env.MODULARIO_BIN || path.join(repoRoot, 'bin', 'modulario');
   if (!fs.existsSync(bin)) throw new Error(`${bin} does not exist: run make build`);
   const port = await freePort();
@@ -135,7 +147,12 @@ async function waitReady(baseURL, timeoutMs) {
  */
 export async function launchBrowser({ javaScript = true, locale = 'it-IT' } = {}) {
   if (!fs.existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install chromium`);
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  // A loaded machine occasionally fails the first launch; one retry.
+  const launch = () => chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, timeout: 60000 });
+  const browser = await launch().catch((err) => {
+    console.error(`chromium launch failed, retrying: ${err.message}`);
+    return launch();
+  });
   return {
     browser,
     async newPage(opts = {}) {

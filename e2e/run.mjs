@@ -49,6 +49,9 @@ stream.on('test:fail', (d) => {
   const cause = err?.cause ?? err;
   const text = cause?.stack || cause?.message || String(cause);
   console.log(`${indent(d)}FAIL ${d.name}`);
+  // A hook failure explains every cancelled test of its suite: show it here,
+  // next to the tests, as well as in the summary.
+  if (isSuite) console.log(text.split('\n').slice(0, 12).map((l) => `${indent(d)}  ${l}`).join('\n'));
   failures.push(`FAIL ${d.name}${d.file ? ` (${path.relative(process.cwd(), d.file)})` : ''}\n${text}`);
 });
 stream.on('test:stdout', (d) => process.stdout.write(d.message));
