@@ -36,7 +36,7 @@ DIST_SVG   := $(DIST)/svg/sprites.svg
 DIST_GZ    := $(addsuffix .gz,$(DIST_CSS) $(DIST_JS) $(DIST_SVG))
 ASSETS     := $(DIST_FONTS) $(DIST_CSS) $(DIST_JS) $(DIST_SVG) $(DIST_GZ)
 
-.PHONY: all assets build run test vet unit e2e e2e-selftest bench clean distclean
+.PHONY: all assets build run test vet unit e2e e2e-selftest bench fuzz fuzz-short clean distclean
 .DELETE_ON_ERROR:
 
 all: build
@@ -100,13 +100,32 @@ test: assets $(CHROMIUM) build
 	$(GO) test -count=1 -timeout 15m ./...
 	$(NODE) e2e/run.mjs
 
-# Go micro-benchmarks (storage group commit among them), then the HTTP load
-# benchmark with wrk from Debian (installed when missing), which prints a table.
+# Go micro-benchmarks (storage group commit among them), then bench/run.sh:
+# the HTTP load benchmark with wrk from Debian (installed when missing), the
+# page and storage limits beside it, emails/s, RSS and cold start with
+# 1,000,000 submissions, in one table (about 6 minutes; see README).
 bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 	@command -v wrk >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y --no-install-recommends wrk; \
 	  else sudo apt-get update && sudo apt-get install -y --no-install-recommends wrk; fi; }
 	bash bench/run.sh
+
+# Fuzzing: plain `go test` (so `make test`) replays every seed corpus under
+# */testdata/fuzz; `make fuzz` explores each target for FUZZTIME and leaves
+# any failing input in its testdata/fuzz folder (commit it with the fix);
+# `make fuzz-short` is 3 s per target. Exploration is random, so it stays out
+# of `make test`: CI replays the committed corpus, deterministically.
+FUZZTIME ?= 30s
+FUZZ_TARGETS := schemas:FuzzParseDefinition schemas:FuzzFieldModel schemas:FuzzItalianFormats \
+	schemas:FuzzRuleEval markdown:FuzzMarkdown renderer:FuzzDecodeMultipart notify:FuzzTemplate
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $$t ($(FUZZTIME))"; \
+	  $(GO) test -run '^$$' -fuzz "^$${t#*:}\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$${t%%:*}/; \
+	done
+
+fuzz-short:
+	$(MAKE) --no-print-directory fuzz FUZZTIME=3s
 
 clean:
 	rm -rf bin test-results

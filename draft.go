@@ -19,6 +19,9 @@ type Draft struct {
 	Attachments []Attachment `json:"attachments,omitempty"`
 	// Consent records acceptance of the privacy notice.
 	Consent bool `json:"consent"`
+	// Preview marks a staff preview of an unpublished version: it walks the
+	// same steps and checks, but its final step stores no submission.
+	Preview bool `json:"preview,omitempty"`
 	// Step is the furthest step reached (1-based), so the stepper can mark
 	// confirmed steps and the resume link lands there.
 	Step      int       `json:"step"`

@@ -19,6 +19,9 @@ const (
 	ETOOLARGE     = "too_large"
 	EUNSUPPORTED  = "unsupported_media_type"
 	EGONE         = "gone"
+	// EUNAVAILABLE: the service cannot store data right now (disk full or
+	// read-only); the same request may succeed later.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an application error. Message is safe to show to the person who

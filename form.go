@@ -36,6 +36,8 @@ type Form struct {
 
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// UpdatedBy is the actor (see ActorFromContext) of the last change.
+	UpdatedBy string `json:"updated_by,omitempty"`
 }
 
 // Status derives the publication state.
@@ -63,10 +65,16 @@ type Version struct {
 	Hash        string     `json:"hash"`
 	CreatedAt   time.Time  `json:"created_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
+	// Author is the actor who last saved this version as a draft;
+	// PublishedBy the one who published it (see ActorFromContext).
+	Author      string `json:"author,omitempty"`
+	PublishedBy string `json:"published_by,omitempty"`
 }
 
 // FormFilter narrows ListForms.
 type FormFilter struct {
+	// PublishedOnly lists what citizens may start: published and not
+	// archived. Without it every form is listed, archived ones included.
 	PublishedOnly bool
 	Category      string
 }
@@ -88,4 +96,17 @@ type FormService interface {
 	// PublishDraft makes the current draft the live version. Returns
 	// ENOTFOUND if the form is missing and ECONFLICT if it has no draft.
 	PublishDraft(ctx context.Context, slug string) (*Form, error)
+	// ListVersions returns every version of a form, newest first (the
+	// draft, if any, first of all). Returns ENOTFOUND if the form is missing.
+	ListVersions(ctx context.Context, slug string) ([]*Version, error)
+	// DiscardDraft drops the unpublished draft version. Returns ENOTFOUND
+	// if the form is missing and ECONFLICT if it has no draft or was never
+	// published (delete it instead).
+	DiscardDraft(ctx context.Context, slug string) (*Form, error)
+	// SetArchived archives a form (citizens can no longer start it; old
+	// submissions and versions stay) or brings it back. Returns ENOTFOUND.
+	SetArchived(ctx context.Context, slug string, archived bool) (*Form, error)
+	// DeleteForm removes a form that was never published, with its draft.
+	// Returns ENOTFOUND, or ECONFLICT if it has a published version.
+	DeleteForm(ctx context.Context, slug string) error
 }

@@ -1,145 +1,184 @@
 #!/usr/bin/env bash
 # Load benchmark of the citizen side on loopback, with wrk from Debian.
-# Starts bin/modulario on a fresh data dir with the demo services, then
-# measures (64 connections unless BENCH_CONNECTIONS says otherwise):
-#   - GET of a service page and of the first step of a form (a live draft);
-#   - POST of JSON submissions to /api/v1/forms/{slug}/submissions
-#     (validation + durable group commit before the 201), for the same form
-#     without rules and with its two email rules (citizen receipt, office
-#     notice: two outbox rows in the same commit);
+# Starts bin/modulario on a fresh data dir with the demo services and the
+# 20-field form bench/form20.json (two email rules), and measures, in one run:
+#   - GET of that form's service page and first step at 64 connections, and
+#     the same bytes served from memory through the same router and
+#     middleware (bench/pagelimit, built with -tags bench): render/limit;
+#   - the final "Invia" of the 20-field form over HTTP (validation, durable
+#     group commit, rules with two outbox messages) at 1, 16, 64 and 256
+#     connections, each request a different ready draft; beside it the raw
+#     storage limit (bench/storebench: the same submission and outbox rows
+#     through storage, same group commit, no HTTP): HTTP/raw;
+#   - the same submission as JSON through /api/v1/forms/{slug}/submissions;
 #   - emails/s delivered by the outbox to a local SMTP sink (bench/smtpsink);
-#   - server RSS once the store holds BENCH_SUBMISSIONS submissions (100,000).
-# Prints one table. Run it with `make bench`.
+#   - server RSS idle, under load and with 1,000,000 submissions (filled by
+#     `modulario dev seed`), and the cold start time on that store.
+# Prints one table. Run it with `make bench` (about 5 minutes).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 conns=${BENCH_CONNECTIONS:-64}
 duration=${BENCH_DURATION:-10s}
-target=${BENCH_SUBMISSIONS:-100000}
+levels=${BENCH_LEVELS:-1 16 64 256}
+sub_duration=${BENCH_SUBMIT_DURATION:-5}
+million=${BENCH_SUBMISSIONS:-1000000}
+email_window=${BENCH_EMAIL_WINDOW:-15}
 bin=./bin/modulario
-slug_page=segnalazione-disservizio
-slug_api=richiesta-assistenza
+slug=bench-venti-campi
+answers=bench/answers20.json
 
 command -v wrk >/dev/null || { echo "wrk is missing: make bench installs it (apt-get install wrk)" >&2; exit 1; }
 [ -x "$bin" ] || { echo "$bin is missing: run make build" >&2; exit 1; }
 
 work=$(mktemp -d)
 freeport() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-port=$(freeport) smtp_port=$(freeport) sink_port=$(freeport)
+port=$(freeport) smtp_port=$(freeport) sink_port=$(freeport) limit_port=$(freeport)
 base="http://127.0.0.1:$port"
 go build -o "$work/smtpsink" ./bench/smtpsink
+go build -o "$work/storebench" ./bench/storebench
+go build -tags bench -o "$work/pagelimit" ./bench/pagelimit
 "$work/smtpsink" -smtp "127.0.0.1:$smtp_port" -http "127.0.0.1:$sink_port" 2>"$work/sink.log" &
 sink=$!
-pid=
-trap 'kill $pid $sink 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
+pid= limit=
+trap 'kill $pid $sink $limit 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 export MODULARIO_ADDR="127.0.0.1:$port" MODULARIO_DATA_DIR="$work/data" MODULARIO_LOG_LEVEL=warn \
   MODULARIO_SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none" MODULARIO_MAIL_FROM="noreply@comune.example"
 start_server() {
   "$bin" serve "$@" >>"$work/server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 100); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.1; done
+  for _ in $(seq 200); do curl -fs "$base/healthz" >/dev/null && break; sleep 0.05; done
   curl -fs "$base/healthz" >/dev/null || { cat "$work/server.log" >&2; exit 1; }
 }
+stop_server() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=; }
 sent() { curl -fs "http://127.0.0.1:$sink_port/count"; }
+rss_mib() { awk '/^VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid/status"; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+cores=$(nproc) clk=$(getconf CLK_TCK)
+# Other work on the machine skews every figure: the table shows the load.
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# The demo services, plus the same assistance form without any rule.
+# The demo services and offices, then the 20-field form.
 start_server --demo
-kill "$pid"; wait "$pid" 2>/dev/null || true
-python3 - "$work/norules.json" <<'PY'
-import json, sys
-d = json.load(open("demo/richiesta-assistenza.json"))
-d["slug"], d["rules"] = "assistenza-senza-regole", []
-json.dump(d, open(sys.argv[1], "w"), ensure_ascii=False)
-PY
-"$bin" form import --publish "$work/norules.json" >/dev/null
+stop_server
+"$bin" form import --publish bench/form20.json >/dev/null
+
+# Raw storage limit: the same rows straight through storage (own file).
+raw_out=$("$work/storebench" commit -db "$work/raw.db" -form bench/form20.json -data "$answers" \
+  -c "${levels// /,}" -d "${sub_duration}s")
+raw() { awk -v c="c=$1" -v k="$2=" '$2 == c { for (i = 3; i <= NF; i++) if (index($i, k) == 1) print substr($i, length(k) + 1) }' <<<"$raw_out"; }
+
+# Ready drafts for the final-submission runs: the raw rate bounds the HTTP
+# rate, so rate x duration x 1.2 drafts per level are enough.
+declare -A first last
+offset=0
+for c in $levels; do
+  need=$(awk -v r="$(raw "$c" rate)" -v d="$sub_duration" 'BEGIN {printf "%d", r * d * 1.2 + 200}')
+  first[$c]=$((offset + 1)) last[$c]=$((offset + need)) offset=$((offset + need))
+done
+"$work/storebench" drafts -db "$work/data/modulario.db" -slug "$slug" -data "$answers" -n "$offset" -out "$work/tokens"
+for c in $levels; do sed -n "${first[$c]},${last[$c]}p" "$work/tokens" >"$work/tokens.$c"; done
+
 start_server
+curl -fs "$base/servizi/$slug" >"$work/service.html"
+rss_idle=$(rss_mib)
 
-rss_mib() { awk '/^VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
-
-# run LABEL URL [wrk args...] → one table row; requests/s from wrk's summary.
-rows=()
-run() {
-  local label=$1 url=$2; shift 2
-  local out
-  out=$(wrk -t2 -c"$conns" -d"$duration" --latency "$@" "$url")
-  local rps p50 p99 extra
+# wrkrun CONNS DURATION URL [wrk args...]: sets rps p50 p99 out wrk_cpu srv_cpu.
+wrkrun() {
+  local c=$1 d=$2 url=$3; shift 3
+  local threads=$((c < 2 ? 1 : 2)) s0 s1 times
+  s0=$(cpu_ticks "$pid")
+  TIMEFORMAT='%U %S %R'
+  { time BENCH_THREADS=$threads wrk -t"$threads" -c"$c" -d"$d" --latency "$@" "$url" >"$work/wrk.out"; } 2>"$work/wrk.time"
+  s1=$(cpu_ticks "$pid")
+  out=$(cat "$work/wrk.out") times=$(cat "$work/wrk.time")
   rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
   p99=$(awk '$1=="99%" {print $2}' <<<"$out")
-  extra=$(grep -E '^(created|p50_ms)=' <<<"$out" || true)
-  if grep -q 'Non-2xx' <<<"$out" && [ -z "$extra" ]; then
-    echo "non-2xx answers during $label:" >&2; echo "$out" >&2; exit 1
-  fi
-  rows+=("$(printf '| %-44s | %9s | %8s | %8s | %s |' "$label" "$rps" "$p50" "$p99" "${extra:-}")")
+  wrk_cpu=$(awk -v n="$cores" '{printf "%.0f%%", ($1 + $2) / ($3 * n) * 100}' <<<"$times")
+  srv_cpu=$(awk -v n="$cores" -v t="$((s1 - s0))" -v hz="$clk" '{printf "%.0f%%", t / hz / ($3 * n) * 100}' <<<"$times")
 }
+counted() { grep -o "$1=[0-9]*" <<<"$out" | cut -d= -f2; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+rows=()
+row() { rows+=("$(printf '| %-46s | %5s | %8s | %9s | %9s | %s |' "$@")"); }
 
-# A live draft for the first-step page: consent to the privacy notice.
-step1=$(curl -fs -o /dev/null -w '%{redirect_url}' -X POST -d consenso=1 "$base/servizi/$slug_page/privacy")
+# Citizen pages, then the same bytes from memory through the same router.
+step1=$(curl -fs -o /dev/null -w '%{redirect_url}' -X POST -d consenso=1 "$base/servizi/$slug/privacy")
 [ -n "$step1" ] || { echo "could not create a draft" >&2; exit 1; }
-
-body="$work/body.json"
-cat >"$body" <<'JSON'
-{"nome":"Maria","cognome":"Rossi","email":"maria.rossi@example.it","categoria":"anagrafe",
- "servizio":"Carta d'identità","dettagli":"Quali documenti servono per il rinnovo della carta di identità?"}
-JSON
-
-run "GET /servizi/$slug_page (service page)" "$base/servizi/$slug_page"
-run "GET first step of $slug_page" "$step1"
-rss_idle=$(rss_mib)
-BENCH_BODY="$body" run "POST submissions, form without rules" \
-  "$base/api/v1/forms/assistenza-senza-regole/submissions" -s bench/post.lua
-created=$(grep -o 'created=[0-9]*' <<<"${rows[-1]}" | cut -d= -f2)
-BENCH_BODY="$body" run "POST submissions, same form with 2 email rules" \
-  "$base/api/v1/forms/$slug_api/submissions" -s bench/post.lua
-with_rules=$(grep -o 'created=[0-9]*' <<<"${rows[-1]}" | cut -d= -f2)
-rss_load=$(rss_mib)
-
-# The outbox drains the 2 emails of each of those submissions to the sink.
-emails=$((2 * with_rules)) during=$(sent) t0=$(date +%s%N)
-until [ "$(sent)" -ge "$emails" ]; do sleep 0.2; done
-drain_s=$(awk -v ns=$(( $(date +%s%N) - t0 )) 'BEGIN {printf "%.1f", ns/1e9}')
-drain_rate=$(awk -v n=$((emails - during)) -v s="$drain_s" 'BEGIN {printf "%.0f", (s > 0 ? n/s : n)}')
-
-# Fill the store up to the target number of submissions.
-total=$((created + with_rules))
-while [ "$total" -lt "$target" ]; do
-  out=$(BENCH_BODY="$body" wrk -t2 -c"$conns" -d5s -s bench/post.lua "$base/api/v1/forms/assistenza-senza-regole/submissions")
-  n=$(grep -o 'created=[0-9]*' <<<"$out" | cut -d= -f2)
-  [ "${n:-0}" -gt 0 ] || { echo "no submission accepted: $out" >&2; exit 1; }
-  total=$((total + n))
+curl -fs "$step1" >"$work/step1.html"
+"$work/pagelimit" -addr "127.0.0.1:$limit_port" "/limit/service=$work/service.html" "/limit/step=$work/step1.html" 2>"$work/limit.log" &
+limit=$!
+for page in service step; do
+  url=$base/servizi/$slug label="GET service page of the 20-field form"
+  [ "$page" = step ] && url=$step1 label="GET first step (10 of 20 fields)"
+  wrkrun "$conns" "$duration" "$url"
+  render=$rps
+  row "$label" "$conns" "$rps" "$p50" "$p99" "wrk CPU $wrk_cpu, server CPU $srv_cpu, $(wc -c <"$work/$page"*.html) bytes"
+  until curl -fs -o /dev/null "http://127.0.0.1:$limit_port/limit/$page"; do sleep 0.05; done
+  pid_saved=$pid pid=$limit
+  wrkrun "$conns" "$duration" "http://127.0.0.1:$limit_port/limit/$page"
+  pid=$pid_saved
+  row "  same bytes from memory, same router (limit)" "$conns" "$rps" "$p50" "$p99" "render/limit $(ratio "$render" "$rps"); wrk CPU $wrk_cpu, server CPU $srv_cpu"
 done
-rss_full=$(rss_mib)
-db_mib=$(du -m "$work/data/modulario.db" | cut -f1)
+kill "$limit"; wait "$limit" 2>/dev/null || true; limit=
 
-# Cold start on the full store.
-kill "$pid"; wait "$pid" 2>/dev/null || true
-start=$(date +%s%N)
+# Final submission of the 20-field form over HTTP, and the raw limit.
+created_total=0
+for c in $levels; do
+  sampler=
+  if [ "$c" = 256 ]; then (sleep "$((sub_duration / 2))"; rss_mib >"$work/rss_load") & sampler=$!; fi
+  BENCH_TOKENS="$work/tokens.$c" BENCH_SLUG=$slug wrkrun "$c" "${sub_duration}s" "$base" -s bench/final.lua
+  n=$(counted created) other=$(counted other) exhausted=$(counted exhausted)
+  [ "$exhausted" -eq 0 ] || echo "warning: $exhausted requests at $c connections found no draft left" >&2
+  [ -z "$sampler" ] || wait "$sampler"
+  created_total=$((created_total + n))
+  rate=$(awk -v n="$n" -v d="$sub_duration" 'BEGIN {printf "%.0f", n / d}')
+  row "final submission (Invia), HTTP" "$c" "$rate" "$p50" "$p99" "$n receipts, $other other; wrk CPU $wrk_cpu, server CPU $srv_cpu"
+  row "  raw storage limit, same rows, no HTTP" "$c" "$(raw "$c" rate)" "$(raw "$c" p50_ms)ms" "$(raw "$c" p99_ms)ms" \
+    "HTTP/raw $(ratio "$rate" "$(raw "$c" rate)")"
+done
+rss_load=$(cat "$work/rss_load" 2>/dev/null || rss_mib)
+
+# The same answers as JSON through the API.
+BENCH_BODY=$answers wrkrun "$conns" "${sub_duration}s" "$base/api/v1/forms/$slug/submissions" -s bench/post.lua
+n=$(counted created)
+created_total=$((created_total + n))
+row "JSON submission, POST /api/v1/.../submissions" "$conns" \
+  "$(awk -v n="$n" -v d="$sub_duration" 'BEGIN {printf "%.0f", n / d}')" "$p50" "$p99" "$n created (201), $(counted other) other; server CPU $srv_cpu"
+
+# Emails: the outbox keeps draining the 2 emails of each submission.
+e0=$(sent)
+sleep "$email_window"
+e1=$(sent)
+row "emails delivered to a local SMTP sink" "-" "$(( (e1 - e0) / email_window ))" "-" "-" \
+  "over ${email_window} s after the load; $e1 of $((2 * created_total)) queued delivered so far"
+
+# Fill the store to 1,000,000 submissions, then a cold start on it.
+stop_server
+seeded=$(( million - created_total ))
+seed_out=$("$bin" dev seed --submissions "$seeded" 2>/dev/null)
+seed_rate=$(grep -o '([0-9]* submissions/s)' <<<"$seed_out" | tr -dc 0-9)
+db_mib=$(du -m "$work/data/modulario.db" | cut -f1)
+t0=$(date +%s%N)
 "$bin" serve >>"$work/server.log" 2>&1 &
 pid=$!
-until curl -fs "$base/healthz" >/dev/null; do sleep 0.01; done
-cold_ms=$(( ($(date +%s%N) - start) / 1000000 ))
-curl -fs "$base/servizi/$slug_page" >/dev/null
-rss_cold=$(rss_mib)
+until curl -fs "$base/healthz" >/dev/null; do sleep 0.005; done
+cold_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+curl -fs "$base/servizi/$slug" >/dev/null
+rss_full=$(rss_mib)
 
 echo
-echo "Modulario load benchmark — $(date -u +%Y-%m-%d), $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
-echo "wrk -t2 -c$conns -d$duration on loopback; the load generator shares the cores with the server."
+echo "Modulario load benchmark, $(date -u +%Y-%m-%d): $cores cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"
+echo "Load generator: $(wrk --version 2>&1 | head -1 | cut -d' ' -f1-2) on the same cores (its CPU share is in the notes, as % of the whole machine)."
+echo "Load average before the run: $load_before; during the run, other processes may compete for the same cores."
 echo
-echo "| what                                         |  requests/s |      p50 |      p99 | notes |"
-echo "|----------------------------------------------|----------:|---------:|---------:|-------|"
+echo "| what                                           | conns |      /s  |       p50 |       p99 | notes |"
+echo "|------------------------------------------------|------:|---------:|----------:|----------:|-------|"
 printf '%s\n' "${rows[@]}"
-echo
-echo "| notifications (outbox → local SMTP sink)     | value |"
-echo "|----------------------------------------------|------:|"
-echo "| emails queued by the run with rules          | $emails |"
-echo "| delivered while that run was going on        | $during |"
-echo "| the rest delivered in                        | ${drain_s} s (${drain_rate} emails/s) |"
-echo
-echo "| memory and store                             | value |"
-echo "|----------------------------------------------|------:|"
-echo "| RSS after the GET runs                       | ${rss_idle} MiB |"
-echo "| RSS right after the submission run           | ${rss_load} MiB |"
-echo "| RSS with $total submissions stored        | ${rss_full} MiB |"
-echo "| database file with $total submissions     | ${db_mib} MiB |"
-echo "| cold start to /healthz on that store         | ${cold_ms} ms |"
-echo "| RSS after cold start and one page            | ${rss_cold} MiB |"
+printf '| %-46s | %5s | %8s | %9s | %9s | %s |\n' \
+  "RSS idle (started, one page)" "-" "-" "-" "-" "${rss_idle} MiB" \
+  "RSS under load (mid 256-connection run)" "-" "-" "-" "-" "${rss_load} MiB" \
+  "store filled to $million submissions" "-" "$seed_rate" "-" "-" "modulario dev seed, $seeded submissions; file $db_mib MiB" \
+  "cold start on that store to /healthz" "-" "-" "${cold_ms}ms" "-" "" \
+  "RSS with $million submissions (one page)" "-" "-" "-" "-" "${rss_full} MiB"

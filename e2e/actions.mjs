@@ -38,7 +38,16 @@ export async function fillField(page, label, value) {
   } else if (type === 'checkbox' || type === 'radio') {
     // Bootstrap Italia draws its own radios and checkboxes: the label covers
     // the real input, so clicking through it is what a person does.
-    await field.setChecked(Boolean(value), { force: true });
+    // On a loaded machine the forced click occasionally lands before the
+    // control reacts; then click its label, as a person would, and verify.
+    try {
+      await field.setChecked(Boolean(value), { force: true });
+    } catch (err) {
+      const id = await field.getAttribute('id');
+      if (!id) throw err;
+      await page.locator(`label[for="${id}"]`).click();
+      if (await field.isChecked() !== Boolean(value)) throw err;
+    }
   } else if (type === 'file') {
     await field.setInputFiles(value);
   } else {

@@ -288,3 +288,29 @@ export function useDemoSite(serverOpts = {}, browserOpts = {}) {
 }
 
 export * from './actions.mjs';
+
+/**
+ * The password of the demo staff accounts (admin@, redattore@,
+ * operatore@comune.example) in browser tests: pass
+ * `{ env: { MODULARIO_DEMO_PASSWORD: demoPassword } }` to startServer.
+ */
+export const demoPassword = process.env.MODULARIO_DEMO_PASSWORD || 'password-demo-e2e-2026';
+
+/**
+ * Signs in to /admin as email through the login form and waits for the
+ * staff home page. site is what useDemoSite returns (or {server}).
+ * Fails with the page's error message when the login is refused.
+ */
+export async function adminLogin(page, site, email, password = demoPassword) {
+  await page.goto(`${site.server.baseURL}/admin/login`);
+  await page.locator('#email').fill(email);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForURL((u) => !u.pathname.startsWith('/admin/login'), { timeout: 10000 }).catch(() => {}),
+    page.getByRole('button', { name: 'Accedi', exact: true }).click(),
+  ]);
+  if (new URL(page.url()).pathname.startsWith('/admin/login')) {
+    const alert = await page.locator('.alert').allInnerTexts();
+    throw new Error(`login as ${email} refused: ${alert.join(' ') || 'no message'}`);
+  }
+}

@@ -196,16 +196,15 @@ func writeItems(b *strings.Builder, items []schemas.SummaryItem, indent string) 
 const mdSpecial = "\\`*_[]<>&~|#!"
 
 // EscapeMarkdown makes s literal text in Markdown: special characters are
-// backslash-escaped, a leading list or heading marker too, and line
-// breaks become hard breaks.
+// backslash-escaped, a leading list or heading marker too, leading blanks
+// are dropped and line breaks become hard breaks.
 func EscapeMarkdown(s string) string {
 	s = strings.ReplaceAll(s, "\r\n", "\n")
 	lines := strings.Split(s, "\n")
 	for i, line := range lines {
 		var b strings.Builder
+		// Leading blanks are dropped: four of them would make a code block.
 		trimmed := strings.TrimLeft(line, " \t")
-		lead := len(line) - len(trimmed)
-		b.WriteString(line[:lead])
 		for j, r := range trimmed {
 			if strings.ContainsRune(mdSpecial, r) || j == 0 && strings.ContainsRune("-+=>", r) {
 				b.WriteByte('\\')

@@ -24,6 +24,7 @@ var statusOf = map[string]int{
 	modulario.EGONE:         http.StatusGone,
 	modulario.EUNAUTHORIZED: http.StatusUnauthorized,
 	modulario.EFORBIDDEN:    http.StatusForbidden,
+	modulario.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // problem is an RFC 9457 problem document.
@@ -59,6 +60,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// The route pattern, not the URL: URLs carry draft and tracking tokens.
 		s.cfg.Logger.Error("request failed", "method", c.Request().Method,
 			"route", c.Path(), "err", err)
+	}
+	if status >= 500 && status != http.StatusServiceUnavailable { // 503 says "try again later" itself
 		message = msg.T(lang, "err.internal")
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") {

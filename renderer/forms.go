@@ -69,10 +69,14 @@ func (s *Server) loadSession(c echo.Context) (*session, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	if err := s.formStillLive(c, d.FormSlug); err != nil {
-		return nil, err
+	var f *schemas.Form
+	if d.Preview {
+		// A preview walks its own (maybe unpublished) version.
+		markPreview(c)
+		f, err = s.compiledPreview(ctx, d.FormSlug, d.Version)
+	} else if err = s.formStillLive(c, d.FormSlug); err == nil {
+		f, err = s.compiledVersion(ctx, d.FormSlug, d.Version)
 	}
-	f, err := s.compiledVersion(ctx, d.FormSlug, d.Version)
 	if err != nil {
 		return nil, err
 	}

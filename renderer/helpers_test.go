@@ -31,6 +31,16 @@ type env struct {
 // newEnv starts the renderer with the testdata form published.
 func newEnv(t *testing.T, mutate ...func(*renderer.Config)) *env {
 	t.Helper()
+	return newEnvDB(t, func(_ *storage.DB, cfg *renderer.Config) {
+		for _, m := range mutate {
+			m(cfg)
+		}
+	})
+}
+
+// newEnvDB is newEnv for configs that need the store itself.
+func newEnvDB(t *testing.T, mutate func(*storage.DB, *renderer.Config)) *env {
+	t.Helper()
 	db, err := storage.Open(filepath.Join(t.TempDir(), "test.db"), storage.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -48,9 +58,7 @@ func newEnv(t *testing.T, mutate ...func(*renderer.Config)) *env {
 		SiteName:    "Comune di Esempio",
 		DraftTTL:    24 * time.Hour,
 	}
-	for _, m := range mutate {
-		m(&cfg)
-	}
+	mutate(db, &cfg)
 	s, err := renderer.New(cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/modulario/modulario"
 )
@@ -47,11 +49,37 @@ func decodeJSONObject(body []byte, lang string) (map[string]any, error) {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return nil, badRequest(msg.T(lang, "api.malformed", err.Error()))
 	}
+	// encoding/json silently turns invalid UTF-8 into U+FFFD; NUL has no
+	// place in an answer and breaks downstream systems.
+	if !utf8.Valid(body) || hasNUL(v) {
+		return nil, badRequest(msg.T(lang, "api.malformed", "invalid UTF-8 or NUL character"))
+	}
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, badRequest(msg.T(lang, "api.not_object"))
 	}
 	return obj, nil
+}
+
+// hasNUL reports whether a decoded document has a NUL in a key or string.
+func hasNUL(v any) bool {
+	switch v := v.(type) {
+	case string:
+		return strings.ContainsRune(v, 0)
+	case []any:
+		for _, e := range v {
+			if hasNUL(e) {
+				return true
+			}
+		}
+	case map[string]any:
+		for k, e := range v {
+			if strings.ContainsRune(k, 0) || hasNUL(e) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // jsonFrame is one open container while checking a document.

@@ -151,8 +151,10 @@ var msg = i18n.Catalog{
 		"status_title.415":     "Formato non supportato",
 		"status_title.422":     "Dati non validi",
 		"status_title.500":     "Errore del servizio",
+		"status_title.503":     "Servizio momentaneamente non disponibile",
 		"status_message.404":   "La pagina che cerchi non esiste o il servizio non è più disponibile.",
 		"status_message.405":   "Questa operazione non è consentita su questa pagina.",
+		"status_message.503":   "Il servizio è momentaneamente non disponibile e l'operazione non è stata completata. Riprova tra qualche minuto.",
 
 		"api.content_type":  "Usa Content-Type application/json oppure multipart/form-data.",
 		"api.empty":         "Il corpo della richiesta è vuoto.",
@@ -319,8 +321,10 @@ var msg = i18n.Catalog{
 		"status_title.415":     "Unsupported format",
 		"status_title.422":     "Invalid data",
 		"status_title.500":     "Service error",
+		"status_title.503":     "Service temporarily unavailable",
 		"status_message.404":   "The page you are looking for does not exist or the service is no longer available.",
 		"status_message.405":   "This operation is not allowed on this page.",
+		"status_message.503":   "The service is temporarily unavailable and the operation was not completed. Please try again in a few minutes.",
 
 		"api.content_type":  "Use Content-Type application/json or multipart/form-data.",
 		"api.empty":         "The request body is empty.",

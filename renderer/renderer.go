@@ -31,8 +31,19 @@ type Config struct {
 	Ratings modulario.RatingService
 	// Rules routes new submissions and queues their notifications; when nil
 	// submissions keep the form's office and notify nobody.
-	Rules  modulario.RuleEngine
-	Assets *themes.Assets
+	Rules modulario.RuleEngine
+	// Pages are the landing pages of the catalogue (/pagine/{slug}); nil
+	// serves none.
+	Pages modulario.PageService
+	// Settings are the comune's details (name, logo, colour, footer); nil
+	// keeps SiteName and the default texts.
+	Settings modulario.SettingsService
+	// Media serves uploaded images (/media/{id}), the logo among them.
+	Media modulario.MediaService
+	// PreviewKey verifies staff preview links (/anteprima/{token}); empty
+	// disables previews.
+	PreviewKey []byte
+	Assets     *themes.Assets
 	// BaseURL is the public URL ("https://moduli.comune.example"), used for
 	// absolute links such as the tracking link.
 	BaseURL string
@@ -55,6 +66,8 @@ type Server struct {
 	loc   *time.Location
 	// compiled caches *schemas.Form by "slug@version".
 	compiled sync.Map
+	// settings caches the comune's settings for a few seconds.
+	settings settingsCache
 }
 
 // New validates cfg, parses templates and builds the routes.
@@ -109,6 +122,10 @@ func (s *Server) routes() *echo.Echo {
 		get("/static/*", echo.WrapHandler(s.cfg.Assets))
 	}
 	get("/", s.serviceList)
+	get("/servizi", s.serviceList)
+	get("/pagine/:slug", s.landingPage)
+	get("/media/:id", s.media)
+	get("/anteprima/:token", s.previewStart)
 	get("/privacy", s.legalPage("privacy"))
 	get("/accessibilita", s.legalPage("accessibility"))
 	get("/note-legali", s.legalPage("legal"))

@@ -30,6 +30,9 @@ func (s *Server) submit(c echo.Context) error {
 		}
 		return redirect(c, ss.stepPath(first)+"?verifica=1")
 	}
+	if ss.Draft.Preview {
+		return s.previewDone(c, ss)
+	}
 	raw, err := json.Marshal(pruned)
 	if err != nil {
 		return err

@@ -100,7 +100,10 @@ type page struct {
 	tr
 	Title      string
 	SiteName   string
+	Site       *siteView
 	Breadcrumb []crumb
+	// Preview marks the pages of a staff preview draft (banner, noindex).
+	Preview bool
 	// Data is the page-specific view.
 	Data any
 	c    echo.Context
@@ -111,7 +114,10 @@ func (p *page) U(path string) string { return link(p.c, path) }
 
 // newPage starts the view of a page titled title.
 func (s *Server) newPage(c echo.Context, title string, data any) *page {
-	p := &page{tr: tr{Lang: langOf(c)}, Title: title, SiteName: s.cfg.SiteName, Data: data, c: c}
+	site := s.site(c.Request().Context())
+	preview, _ := c.Get(ctxPreview).(bool)
+	p := &page{tr: tr{Lang: langOf(c)}, Title: title, SiteName: site.Name, Site: site,
+		Preview: preview, Data: data, c: c}
 	p.Breadcrumb = []crumb{{Label: p.T("nav.home"), URL: p.U("/")}}
 	return p
 }

@@ -3,6 +3,14 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
+)
+
+// maxFieldNesting and maxFieldCount bound the field model: a recursive
+// $ref ("#") would otherwise build fields until memory runs out.
+const (
+	maxFieldNesting = 16
+	maxFieldCount   = 5000
 )
 
 // fieldBuilder turns property declarations into Fields.
@@ -11,13 +19,23 @@ type fieldBuilder struct {
 	ui  map[string]FieldUI
 	// problems collects definition errors found while building (may be nil).
 	problems map[string]string
+	// built counts the fields built so far, against maxFieldCount.
+	built int
 }
 
 // objectFields builds the fields of the object schema n. pathPrefix is the
 // ui key prefix ("indirizzo/") and base the pointer prefix of its fields.
 func (b *fieldBuilder) objectFields(n node, pathPrefix, base string) []*Field {
+	if strings.Count(pathPrefix, "/") >= maxFieldNesting || b.built >= maxFieldCount {
+		if b.problems != nil {
+			b.problems["/schema"] = fmt.Sprintf("has more than %d fields or fields nested more than %d levels deep (is a $ref recursive?)",
+				maxFieldCount, maxFieldNesting)
+		}
+		return nil
+	}
 	var out []*Field
 	for _, p := range b.doc.collectProps(n, base) {
+		b.built++
 		out = append(out, b.field(p, pathPrefix, base))
 	}
 	return out

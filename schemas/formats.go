@@ -48,7 +48,8 @@ var (
 var cfOdd = [26]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}
 
 // CodiceFiscaleCheck returns the check character for the first 15
-// characters of an uppercase codice fiscale.
+// characters of an uppercase codice fiscale, or 0 if they hold anything but
+// uppercase letters and digits.
 func CodiceFiscaleCheck(first15 string) byte {
 	sum := 0
 	for i := 0; i < 15 && i < len(first15); i++ {
@@ -56,6 +57,9 @@ func CodiceFiscaleCheck(first15 string) byte {
 		n := int(c - 'A')
 		if c >= '0' && c <= '9' {
 			n = int(c - '0')
+		}
+		if n < 0 || n > 25 { // not an uppercase letter or digit: no check character
+			return 0
 		}
 		if i%2 == 0 { // 1-based odd position
 			sum += cfOdd[n]

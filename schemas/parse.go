@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -119,6 +120,9 @@ func decodeJSON(doc []byte) (any, error) {
 	if len(doc) > MaxDocumentSize {
 		return nil, invalid(fmt.Sprintf("The document is larger than %d bytes.", MaxDocumentSize),
 			map[string]string{"": "is too large"})
+	}
+	if !utf8.Valid(doc) { // encoding/json would turn bad bytes into U+FFFD silently
+		return nil, invalid("The document is not valid UTF-8.", map[string]string{"": "is not valid UTF-8"})
 	}
 	if d := jsonDepth(doc); d > MaxDepth {
 		return nil, invalid(fmt.Sprintf("The document nests deeper than %d levels.", MaxDepth),

@@ -52,6 +52,18 @@ var (
 	bucketOutboxDue           = []byte("outbox_due")            // be(next attempt unixnano)\x00id → "" (pending only)
 	bucketOutboxBySubmission  = []byte("outbox_by_submission")  // be(submission id)\x00id → ""
 	bucketOutboxCreated       = []byte("outbox_created")        // be(created unixnano)\x00id → ""
+	bucketUsers               = []byte("users")                 // id → User
+	bucketUserEmails          = []byte("user_emails")           // lower-case e-mail → id
+	bucketSessions            = []byte("sessions")              // id → Session
+	bucketSessionsByUser      = []byte("sessions_by_user")      // user id\x00session id → ""
+	bucketAudit               = []byte("audit")                 // be(seq) → AuditEntry
+	bucketAuditByActor        = []byte("audit_by_actor")        // actor\x00be(seq) → ""
+	bucketAuditByTarget       = []byte("audit_by_target")       // target\x00be(seq) → ""
+	bucketAuditByKind         = []byte("audit_by_kind")         // target kind ("form")\x00be(seq) → ""
+	bucketPages               = []byte("pages")                 // slug → Page
+	bucketMedia               = []byte("media")                 // id → Media (without Data)
+	bucketMediaData           = []byte("media_data")            // id → bytes
+	bucketSettings            = []byte("settings")              // "site" → Settings
 )
 
 var allBuckets = [][]byte{
@@ -63,6 +75,9 @@ var allBuckets = [][]byte{
 	bucketDraftSubmissions,
 	bucketOffices, bucketWebhooks,
 	bucketOutbox, bucketOutboxDue, bucketOutboxBySubmission, bucketOutboxCreated,
+	bucketUsers, bucketUserEmails, bucketSessions, bucketSessionsByUser,
+	bucketAudit, bucketAuditByActor, bucketAuditByTarget, bucketAuditByKind,
+	bucketPages, bucketMedia, bucketMediaData, bucketSettings,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
@@ -236,6 +251,9 @@ func wrap(err error) error {
 	var e *modulario.Error
 	if err == nil || errors.As(err, &e) {
 		return err
+	}
+	if diskUnavailable(err) {
+		return &modulario.Error{Code: modulario.EUNAVAILABLE, Err: err}
 	}
 	return &modulario.Error{Code: modulario.EINTERNAL, Message: "Internal error.", Err: err}
 }

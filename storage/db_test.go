@@ -51,6 +51,12 @@ func services(db *DB, c *clock) storagetest.Store {
 		Offices:     NewOfficeService(db),
 		Webhooks:    NewWebhookService(db),
 		Outbox:      NewOutboxService(db),
+		Users:       NewUserService(db),
+		Sessions:    NewSessionService(db),
+		Audit:       NewAuditService(db),
+		Pages:       NewPageService(db),
+		Media:       NewMediaService(db),
+		Settings:    NewSettingsService(db),
 		SetNow:      c.Set,
 	}
 }

@@ -129,7 +129,7 @@ func (s *FormService) SaveDraft(ctx context.Context, meta modulario.Form, def js
 	var changed bool
 	err := s.db.update(ctx, func(tx *bolt.Tx) error {
 		var err error
-		form, changed, err = s.saveDraft(tx, meta, def, hash)
+		form, changed, err = s.saveDraft(tx, meta, def, hash, modulario.ActorFromContext(ctx))
 		return err
 	})
 	if err != nil {
@@ -138,7 +138,7 @@ func (s *FormService) SaveDraft(ctx context.Context, meta modulario.Form, def js
 	return form, changed, nil
 }
 
-func (s *FormService) saveDraft(tx *bolt.Tx, meta modulario.Form, def json.RawMessage, hash string) (*modulario.Form, bool, error) {
+func (s *FormService) saveDraft(tx *bolt.Tx, meta modulario.Form, def json.RawMessage, hash, actor string) (*modulario.Form, bool, error) {
 	now := s.db.now()
 	versions := tx.Bucket(bucketVersions)
 	form, err := findForm(tx, meta.Slug)
@@ -160,7 +160,7 @@ func (s *FormService) saveDraft(tx *bolt.Tx, meta modulario.Form, def json.RawMe
 			if err := versions.Delete(versionKey(form.Slug, form.Draft)); err != nil {
 				return nil, false, err
 			}
-			form.Draft, form.UpdatedAt = 0, now
+			form.Draft, form.UpdatedAt, form.UpdatedBy = 0, now, actor
 			return form, false, putJSON(tx.Bucket(bucketForms), []byte(form.Slug), form)
 		}
 	}
@@ -177,14 +177,14 @@ func (s *FormService) saveDraft(tx *bolt.Tx, meta modulario.Form, def json.RawMe
 		form.Latest++
 		form.Draft = form.Latest
 	}
-	v := modulario.Version{FormSlug: form.Slug, Number: form.Draft, Definition: def, Hash: hash, CreatedAt: now}
+	v := modulario.Version{FormSlug: form.Slug, Number: form.Draft, Definition: def, Hash: hash, CreatedAt: now, Author: actor}
 	if err := putJSON(versions, versionKey(form.Slug, v.Number), v); err != nil {
 		return nil, false, err
 	}
 	if form.Published == 0 {
 		applyListing(form, meta)
 	}
-	form.UpdatedAt = now
+	form.UpdatedAt, form.UpdatedBy = now, actor
 	return form, true, putJSON(tx.Bucket(bucketForms), []byte(form.Slug), form)
 }
 
@@ -204,13 +204,13 @@ func (s *FormService) PublishDraft(ctx context.Context, slug string) (*modulario
 		if err != nil {
 			return err
 		}
-		now := s.db.now()
-		v.PublishedAt = &now
+		now, actor := s.db.now(), modulario.ActorFromContext(ctx)
+		v.PublishedAt, v.PublishedBy = &now, actor
 		if err := putJSON(tx.Bucket(bucketVersions), versionKey(slug, v.Number), v); err != nil {
 			return err
 		}
 		applyDefinitionListing(form, v.Definition)
-		form.Published, form.Draft, form.UpdatedAt = v.Number, 0, now
+		form.Published, form.Draft, form.UpdatedAt, form.UpdatedBy = v.Number, 0, now, actor
 		return putJSON(tx.Bucket(bucketForms), []byte(slug), form)
 	})
 	if err != nil {

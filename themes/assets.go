@@ -28,6 +28,8 @@ const hashLen = 10
 type Assets struct {
 	byName map[string]*asset // logical name → asset
 	byPath map[string]*asset // hashed path without urlPrefix → asset
+	// recolor holds Bootstrap Italia recoloured to a comune's primary colour.
+	recolor recolored
 }
 
 // asset is one static file, ready to serve: its bytes never change after

@@ -23,7 +23,7 @@ func (a *Assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	p := strings.TrimPrefix(r.URL.Path, urlPrefix)
 	p = strings.TrimPrefix(p, "/")
-	as, ok := a.byPath[p]
+	as, ok := a.lookup(p)
 	if !ok {
 		http.NotFound(w, r)
 		return

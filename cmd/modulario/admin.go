@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/modulario/modulario"
@@ -75,9 +76,20 @@ func splitList(s string) []string {
 
 // describe is the message for an error of a management command: the
 // domain message for application errors, the whole error otherwise.
+// Per-field messages follow, sorted by JSON pointer.
 func describe(err error) string {
-	if modulario.ErrorCode(err) != modulario.EINTERNAL {
-		return modulario.ErrorMessage(err)
+	if modulario.ErrorCode(err) == modulario.EINTERNAL {
+		return err.Error()
 	}
-	return err.Error()
+	msg := modulario.ErrorMessage(err)
+	fields := modulario.ErrorFields(err)
+	ptrs := make([]string, 0, len(fields))
+	for p := range fields {
+		ptrs = append(ptrs, p)
+	}
+	sort.Strings(ptrs)
+	for _, p := range ptrs {
+		msg += "\n  " + p + ": " + fields[p]
+	}
+	return msg
 }

@@ -13,7 +13,7 @@ import (
 	"time"
 )
 
-// The admin socket lets management commands (office, webhook, outbox) work
+// The admin socket lets management commands (office, webhook, outbox, user) work
 // while the server holds the bbolt file lock: the CLI sends its arguments
 // over a unix socket in the data directory, readable only by the server's
 // user, and the server runs the command on its open store.
@@ -37,6 +37,7 @@ var adminCommands = map[string]func(context.Context, []string, env) int{
 	"office":  runOffice,
 	"webhook": runWebhook,
 	"outbox":  runOutbox,
+	"user":    runUser,
 }
 
 // serveAdminSocket accepts management commands until ctx ends. The socket

@@ -38,10 +38,16 @@ Usage:
   modulario outbox list [--status S] [--channel C] [--submission ID]
                                              notifications and their state
   modulario outbox show ID | retry ID        one notification with its attempts; send it again now
+  modulario user add --role admin|editor|operator [--office SLUG]... [--name N] [--must-change] EMAIL
+                                             create a staff account (password from stdin, or prompted)
+  modulario user list | remove EMAIL         list or remove staff accounts
+  modulario user passwd EMAIL                set a new password (stdin, or prompted); signs the user out
+  modulario user set-role EMAIL ROLE         change an account's role
+  modulario dev seed --submissions N         fill the store with fake submissions (benchmarks)
   modulario version                          print the version
   modulario help                             print this help
 
-office, webhook and outbox work while the server runs: they go through its admin socket.
+office, webhook, outbox and user work while the server runs: they go through its admin socket.
 Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
 A flag wins over the environment, which wins over the default.
 Run "modulario serve -h" for the list of settings.
@@ -50,6 +56,8 @@ Run "modulario serve -h" for the list of settings.
 // env is how commands read the environment and write output, so tests run
 // them in-process.
 type env struct {
+	// stdin is where passwords are read from; nil reads nothing.
+	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
 	// shared, when set, is the store of the running server: management
@@ -60,7 +68,7 @@ type env struct {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
+	code := run(ctx, os.Args[1:], env{stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, getenv: os.Getenv})
 	stop()
 	os.Exit(code)
 }
@@ -76,8 +84,10 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, args[1:], e)
 	case "form":
 		return runForm(ctx, args[1:], e)
-	case "office", "webhook", "outbox":
+	case "office", "webhook", "outbox", "user":
 		return adminCommands[args[0]](ctx, args[1:], e)
+	case "dev":
+		return runDev(ctx, args[1:], e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "modulario %s\n", version)
 		return exitOK

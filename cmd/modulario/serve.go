@@ -13,6 +13,7 @@ import (
 
 	"github.com/modulario/modulario/notify"
 	"github.com/modulario/modulario/renderer"
+	"github.com/modulario/modulario/storage"
 	"github.com/modulario/modulario/themes"
 )
 
@@ -79,6 +80,13 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		if err := seedDemo(ctx, st.Forms, st.Offices, logger); err != nil {
 			return fmt.Errorf("seeding demo content: %w", err)
 		}
+		if err := seedDemoStaff(ctx, st, cfg.BaseURL, cfg.DemoPassword, stdout, logger); err != nil {
+			return fmt.Errorf("seeding demo staff: %w", err)
+		}
+	}
+	previewKey, err := loadPreviewKey(cfg.DataDir)
+	if err != nil {
+		return err
 	}
 	channels, err := buildChannels(cfg)
 	if err != nil {
@@ -91,6 +99,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Attachments:  st.Attachments,
 		Ratings:      st.Ratings,
 		Rules:        notify.NewEngine(st.Forms),
+		Pages:        st.Pages,
+		Settings:     st.Settings,
+		Media:        st.Media,
+		PreviewKey:   previewKey,
 		Assets:       assets,
 		BaseURL:      cfg.BaseURL,
 		SiteName:     cfg.SiteName,
@@ -102,11 +114,16 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("building the citizen site: %w", err)
 	}
+	staff, err := newStaffSite(cfg, st, assets, previewKey, logger)
+	if err != nil {
+		return fmt.Errorf("building the staff site: %w", err)
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	srv := newHTTPServer(cfg, handler, logger)
+	ready := readyHandler(storage.NewOutboxService(st.db), cfg.DataDir, logger)
+	srv := newHTTPServer(cfg, withReadiness(ready, splitSites(staff, handler)), logger)
 	// Background work stops before the database closes (defers run last
 	// in, first out).
 	defer startBackground(ctx, cfg, st, newDispatcher(cfg, st, channels, logger), logger)()
@@ -195,6 +212,10 @@ func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispa
 	}
 	run("draft purge", func(ctx context.Context) error {
 		purgeDrafts(ctx, st.Drafts, purgeInterval, logger)
+		return nil
+	})
+	run("session purge", func(ctx context.Context) error {
+		purgeSessions(ctx, st.Sessions, purgeInterval, logger)
 		return nil
 	})
 	run("outbox dispatcher", d.Run)

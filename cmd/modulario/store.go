@@ -25,6 +25,12 @@ type store struct {
 	Offices     modulario.OfficeService
 	Webhooks    modulario.WebhookService
 	Outbox      modulario.OutboxService
+	Users       modulario.UserService
+	Sessions    modulario.SessionService
+	Audit       modulario.AuditService
+	Pages       modulario.PageService
+	Media       modulario.MediaService
+	Settings    modulario.SettingsService
 }
 
 // openStore opens (creating if needed) the bbolt file and its directory.
@@ -45,6 +51,12 @@ func openStore(path string) (*store, error) {
 		Webhooks:    storage.NewWebhookService(db),
 		Outbox:      storage.NewOutboxService(db),
 		Ratings:     storage.NewRatingService(db),
+		Users:       storage.NewUserService(db),
+		Sessions:    storage.NewSessionService(db),
+		Audit:       storage.NewAuditService(db),
+		Pages:       storage.NewPageService(db),
+		Media:       storage.NewMediaService(db),
+		Settings:    storage.NewSettingsService(db),
 	}, nil
 }
 

@@ -27,6 +27,14 @@ type Store struct {
 	Offices  modulario.OfficeService
 	Webhooks modulario.WebhookService
 	Outbox   modulario.OutboxService
+	// Users, Sessions, Audit, Pages, Media and Settings (the staff side)
+	// are optional: their tests are skipped when nil.
+	Users    modulario.UserService
+	Sessions modulario.SessionService
+	Audit    modulario.AuditService
+	Pages    modulario.PageService
+	Media    modulario.MediaService
+	Settings modulario.SettingsService
 	// SetNow fixes the store's clock at t.
 	SetNow func(t time.Time)
 }
@@ -63,6 +71,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("OutboxWake", func(t *testing.T) { testOutboxWake(t, open) })
 	t.Run("Offices", func(t *testing.T) { testOffices(t, open) })
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
+	runStaff(t, open)
 }
 
 // Def returns a small valid form document.

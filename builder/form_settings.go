@@ -1,0 +1,97 @@
+package builder
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/builder/formedit"
+)
+
+// settingsData is the data of a form's "Impostazioni" tab.
+type settingsData struct {
+	Meta    formedit.Meta
+	Offices []*modulario.Office
+}
+
+// metaInputIDs maps JSON pointers of the descriptive part to inputs.
+var metaInputIDs = map[string]string{
+	"/title": "title", "/summary": "summary", "/description": "description",
+	"/requirements": "requirements", "/category": "category", "/office": "office",
+	"/privacy": "privacy", "/confirmation": "confirmation",
+	"title": "title", "summary": "summary", "office": "office", "privacy": "privacy",
+}
+
+// formSettings shows the descriptive part of a form.
+func (s *Server) formSettings(c echo.Context) error {
+	ed, err := s.loadForm(c)
+	if err != nil {
+		return err
+	}
+	offices, err := s.cfg.Offices.ListOffices(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	d := &settingsData{Meta: ed.Doc.View().Meta, Offices: offices}
+	return s.renderEditor(c, http.StatusOK, ed, "settings", s.t(c, "fe.tab.settings"), d, nil)
+}
+
+// formSettingsSave stores the descriptive part as the draft.
+func (s *Server) formSettingsSave(c echo.Context) error {
+	ed, err := s.loadForm(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	offices, err := s.cfg.Offices.ListOffices(ctx)
+	if err != nil {
+		return err
+	}
+	m := ed.Doc.View().Meta
+	m.Title, m.Summary, m.Category = trimmed(c, "title"), trimmed(c, "summary"), trimmed(c, "category")
+	m.Office = c.FormValue("office")
+	for _, k := range []struct {
+		dst  *string
+		name string
+	}{{&m.Description, "description"}, {&m.Requirements, "requirements"}, {&m.Privacy, "privacy"}, {&m.Confirmation, "confirmation"}} {
+		*k.dst = strings.TrimSpace(strings.ReplaceAll(c.FormValue(k.name), "\r\n", "\n"))
+	}
+	d := &settingsData{Meta: m, Offices: offices}
+	var errs []FieldError
+	if m.Title == "" {
+		errs = append(errs, FieldError{ID: "title", Message: s.t(c, "fe.forms.err_title")})
+	}
+	if m.Privacy == "" {
+		errs = append(errs, FieldError{ID: "privacy", Message: s.t(c, "fe.settings.err_privacy")})
+	}
+	if m.Office != "" && !officeExists(offices, m.Office) {
+		errs = append(errs, FieldError{ID: "office", Message: s.t(c, "fe.settings.err_office")})
+	}
+	if len(errs) == 0 {
+		err = ed.Doc.SetMeta(m)
+		if err == nil {
+			err = s.saveDoc(c, ed, "form.save", "edited settings")
+		}
+		if err != nil && !isInvalid(err) {
+			return err
+		} else if err != nil {
+			errs = fieldErrors(err, metaInputIDs)
+		}
+	}
+	if len(errs) > 0 {
+		return s.renderEditor(c, http.StatusUnprocessableEntity, ed, "settings", s.t(c, "fe.tab.settings"), d, errs)
+	}
+	return c.Redirect(http.StatusSeeOther, formsPath+"/"+ed.Form.Slug+"/impostazioni?ok=ok.fe_saved")
+}
+
+// officeExists reports whether slug names one of offices.
+func officeExists(offices []*modulario.Office, slug string) bool {
+	for _, o := range offices {
+		if o.Slug == slug {
+			return true
+		}
+	}
+	return false
+}

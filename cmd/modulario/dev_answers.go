@@ -1,0 +1,212 @@
+package main
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/modulario/modulario/schemas"
+)
+
+// Pools the seed answers are drawn from: plausible, clearly fictitious.
+var (
+	seedFirstNames = []string{"Maria", "Giuseppe", "Anna", "Francesco", "Giulia", "Luca", "Chiara", "Marco", "Sara", "Andrea", "Elena", "Paolo"}
+	seedLastNames  = []string{"Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo"}
+	seedStreets    = []string{"Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Piazza Dante", "Via Verdi", "Viale Europa"}
+	seedSentences  = []string{
+		"Segnalo una buca profonda davanti al civico indicato, pericolosa per le biciclette.",
+		"Il lampione all'incrocio è spento da tre sere.",
+		"Chiedo informazioni sui documenti necessari per la pratica.",
+		"Il cassonetto della carta non viene svuotato da una settimana.",
+		"Perdita d'acqua dal marciapiede vicino alla fermata dell'autobus.",
+		"Vorrei sapere i tempi previsti per la risposta.",
+	}
+)
+
+// answerGen draws answers for a compiled form's fields.
+type answerGen struct {
+	rng *rand.Rand
+	// person is the citizen the current answers describe.
+	first, last string
+}
+
+// answers returns one set of answers for f: every field of every step
+// answered, then the branches the answers hide pruned away.
+func (g *answerGen) answers(f *schemas.Form) map[string]any {
+	g.first = seedFirstNames[g.rng.IntN(len(seedFirstNames))]
+	g.last = seedLastNames[g.rng.IntN(len(seedLastNames))]
+	data := map[string]any{}
+	for _, st := range f.Steps {
+		for _, fl := range st.Fields {
+			if v, ok := g.value(fl); ok {
+				data[fl.Name] = v
+			}
+		}
+	}
+	return f.Prune(data)
+}
+
+// object answers the children of a group or of one repeat item.
+func (g *answerGen) object(children []*schemas.Field) map[string]any {
+	obj := map[string]any{}
+	for _, c := range children {
+		if v, ok := g.value(c); ok {
+			obj[c.Name] = v
+		}
+	}
+	return obj
+}
+
+// value is an answer for fl, or false for fields with no answer (files,
+// informative text, hidden fields).
+func (g *answerGen) value(fl *schemas.Field) (any, bool) {
+	switch fl.Kind {
+	case schemas.KindMarkdown, schemas.KindFile, schemas.KindHidden:
+		return nil, false
+	case schemas.KindGroup:
+		return g.object(fl.Children), true
+	case schemas.KindRepeat:
+		n := 1 + g.rng.IntN(2)
+		if fl.MinItems != nil && *fl.MinItems > n {
+			n = *fl.MinItems
+		}
+		items := make([]any, n)
+		for i := range items {
+			items[i] = g.object(fl.Children)
+		}
+		return items, true
+	case schemas.KindCheckbox:
+		return true, true
+	case schemas.KindCheckboxes:
+		if len(fl.Options) == 0 {
+			return nil, false
+		}
+		return []any{fl.Options[g.rng.IntN(len(fl.Options))].Value}, true
+	case schemas.KindRadio, schemas.KindSelect:
+		if len(fl.Options) == 0 {
+			return nil, false
+		}
+		return fl.Options[g.rng.IntN(len(fl.Options))].Value, true
+	case schemas.KindNumber:
+		return g.number(fl), true
+	case schemas.KindDate:
+		return time.Now().AddDate(0, 0, -g.rng.IntN(60)).Format("2006-01-02"), true
+	case schemas.KindTime:
+		return fmt.Sprintf("%02d:%02d", 8+g.rng.IntN(10), 15*g.rng.IntN(4)), true
+	case schemas.KindDateTime:
+		return time.Now().AddDate(0, 0, g.rng.IntN(30)).Format("2006-01-02T15:04"), true
+	}
+	return g.text(fl), true
+}
+
+// number is within the field's limits.
+func (g *answerGen) number(fl *schemas.Field) any {
+	lo, hi := 1.0, 100.0
+	if fl.Minimum != nil {
+		lo = *fl.Minimum
+	}
+	if fl.ExclusiveMin != nil {
+		lo = *fl.ExclusiveMin + 1
+	}
+	if fl.Maximum != nil {
+		hi = *fl.Maximum
+	}
+	if fl.ExclusiveMax != nil {
+		hi = *fl.ExclusiveMax - 1
+	}
+	if hi < lo {
+		hi = lo
+	}
+	return float64(int(lo) + g.rng.IntN(int(hi-lo)+1))
+}
+
+// text is a string answer suited to the field's format and name.
+func (g *answerGen) text(fl *schemas.Field) string {
+	name := strings.ToLower(fl.Name)
+	if fl.Pattern != "" {
+		if s, ok := g.patterned(fl.Pattern); ok {
+			return s
+		}
+	}
+	var s string
+	switch {
+	case fl.Format == "email" || strings.Contains(name, "email") || strings.Contains(name, "pec"):
+		s = strings.ToLower(g.first+"."+g.last) + "@example.it"
+	case fl.Format == "codice-fiscale":
+		s = g.codiceFiscale()
+	case fl.Format == "telefono" || strings.Contains(name, "telefono") || strings.Contains(name, "cellulare"):
+		s = fmt.Sprintf("33%d%07d", g.rng.IntN(10), g.rng.IntN(10000000))
+	case fl.Format == "cap" || name == "cap":
+		s = fmt.Sprintf("%05d", 100+g.rng.IntN(99000))
+	case fl.Format == "partita-iva":
+		s = "01114601006"
+	case fl.Format == "iban":
+		s = "IT60X0542811101000000123456"
+	case fl.Format == "targa":
+		s = "AB123CD"
+	case strings.Contains(name, "cognome"):
+		s = g.last
+	case strings.Contains(name, "nome"):
+		s = g.first
+	case strings.Contains(name, "indirizzo") || strings.Contains(name, "via"):
+		s = fmt.Sprintf("%s %d", seedStreets[g.rng.IntN(len(seedStreets))], 1+g.rng.IntN(120))
+	case fl.Kind == schemas.KindTextarea:
+		s = seedSentences[g.rng.IntN(len(seedSentences))]
+	default:
+		s = seedSentences[g.rng.IntN(len(seedSentences))]
+		s = s[:strings.IndexAny(s+" ", " ,.")]
+		s = fmt.Sprintf("%s %d", s, g.rng.IntN(1000))
+	}
+	return fitLength(s, fl)
+}
+
+// patterned tries digit and alphanumeric strings of common lengths
+// against a field's pattern: enough for codes such as "^[0-9]{8}$".
+func (g *answerGen) patterned(pattern string) (string, bool) {
+	re, err := regexp.Compile(pattern)
+	if err != nil {
+		return "", false
+	}
+	const alnum = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+	for _, n := range []int{8, 6, 10, 5, 4, 11, 12, 16, 3, 2, 1} {
+		digits, code := make([]byte, n), make([]byte, n)
+		for i := range n {
+			digits[i] = byte('0' + g.rng.IntN(10))
+			code[i] = alnum[g.rng.IntN(len(alnum))]
+		}
+		for _, s := range []string{string(digits), string(code)} {
+			if re.MatchString(s) {
+				return s, true
+			}
+		}
+	}
+	return "", false
+}
+
+// fitLength pads or cuts s to the field's length limits.
+func fitLength(s string, fl *schemas.Field) string {
+	if fl.MinLength != nil {
+		for len([]rune(s)) < *fl.MinLength {
+			s += " " + seedSentences[0]
+		}
+	}
+	if fl.MaxLength != nil && len([]rune(s)) > *fl.MaxLength {
+		s = strings.TrimSpace(string([]rune(s)[:*fl.MaxLength]))
+	}
+	return s
+}
+
+// codiceFiscale is a well-formed codice fiscale with its check letter.
+func (g *answerGen) codiceFiscale() string {
+	const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	const months = "ABCDEHLMPRST"
+	b := make([]byte, 0, 16)
+	for range 6 {
+		b = append(b, letters[g.rng.IntN(26)])
+	}
+	b = fmt.Appendf(b, "%02d%c%02d%c%03d", 40+g.rng.IntN(60), months[g.rng.IntN(12)], 1+g.rng.IntN(28),
+		letters[g.rng.IntN(26)], 100+g.rng.IntN(900))
+	return string(append(b, schemas.CodiceFiscaleCheck(string(b))))
+}

@@ -1,0 +1,80 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/modulario/modulario"
+	bolt "go.etcd.io/bbolt"
+)
+
+// ImportSubmissions stores complete submissions in one transaction,
+// committed (fsynced) before it returns: for seeding benchmark stores
+// (`modulario dev seed`) and for migrations. Unlike CreateSubmission it
+// keeps each submission's Status, Channel, Office, Assignee, Tags,
+// Timeline, CreatedAt and UpdatedAt as given (defaults: received, web,
+// now, CreatedAt, one "received" event); it assigns ID, Number (by the
+// year of CreatedAt) and Token, and claims no draft, attachment or outbox
+// message. Returns EINVALID, and stores nothing, if a submission has no
+// form or its data is not JSON.
+func (s *SubmissionService) ImportSubmissions(ctx context.Context, subs []*modulario.Submission) error {
+	for _, sub := range subs {
+		if sub.FormSlug == "" || len(sub.Data) == 0 || !json.Valid(sub.Data) {
+			return invalidf("Every imported request needs a form and JSON data.")
+		}
+	}
+	out := make([]modulario.Submission, len(subs))
+	err := s.db.update(ctx, func(tx *bolt.Tx) error {
+		for i, sub := range subs {
+			out[i] = *sub
+			if err := s.importOne(tx, &out[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for i := range subs {
+		*subs[i] = out[i]
+	}
+	return nil
+}
+
+// importOne fills in the defaults and identifiers of sub and writes it
+// with its indexes inside tx.
+func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission) error {
+	id, err := tx.Bucket(bucketSubmissions).NextSequence()
+	if err != nil {
+		return err
+	}
+	sub.ID = id
+	if sub.CreatedAt.IsZero() {
+		sub.CreatedAt = s.db.now()
+	}
+	sub.CreatedAt = sub.CreatedAt.Round(0)
+	if sub.UpdatedAt.IsZero() {
+		sub.UpdatedAt = sub.CreatedAt
+	}
+	if sub.Status == "" {
+		sub.Status = modulario.StatusReceived
+	}
+	if sub.Channel == "" {
+		sub.Channel = modulario.ChannelWeb
+	}
+	if len(sub.Timeline) == 0 {
+		sub.Timeline = []modulario.Event{{Type: "received", Status: modulario.StatusReceived, At: sub.CreatedAt}}
+	}
+	if sub.Number, err = s.nextNumber(tx, sub); err != nil {
+		return err
+	}
+	sub.Token = newToken(32)
+	if tx.Bucket(bucketSubmissionTokens).Get([]byte(sub.Token)) != nil {
+		return modulario.Errorf(modulario.ECONFLICT, "Tracking token collision.")
+	}
+	if err := putJSON(tx.Bucket(bucketSubmissions), u64(id), sub); err != nil {
+		return err
+	}
+	return putSubmissionIndexes(tx, sub)
+}
