@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,12 +181,26 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Fatalf("bad change: %d %s", res.StatusCode, body)
 	}
 	newPw := "una-nuova-password-lunga"
+	oldCookie, oldCSRF := sessionCookieOf(a), a.CSRF
 	res, _ = a.post("/admin/password", url.Values{"current": {testPassword}, "new": {newPw}, "confirm": {newPw}})
 	if res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("change: %d", res.StatusCode)
 	}
 	if res, _ := a.get("/admin"); res.StatusCode != http.StatusOK {
 		t.Errorf("own session after change: %d", res.StatusCode)
+	}
+	if got := sessionCookieOf(a); got == "" || got == oldCookie {
+		t.Errorf("session cookie not renewed by the password change")
+	}
+	a.refreshCSRF()
+	if a.CSRF == oldCSRF {
+		t.Errorf("CSRF token not renewed by the password change")
+	}
+	thief := e.newClient()
+	u, _ := url.Parse(thief.base + "/admin")
+	thief.c.Jar.SetCookies(u, []*http.Cookie{{Name: "modulario_staff", Value: oldCookie, Path: "/admin"}})
+	if res, _ := thief.get("/admin"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the old cookie still opens /admin: %d", res.StatusCode)
 	}
 	if res, _ := b.get("/admin"); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("other session after change: %d, want 303", res.StatusCode)
@@ -289,5 +304,29 @@ func TestSecureCookieAndErrorPages(t *testing.T) {
 	}
 	if res.Header.Get("Cache-Control") != "no-store" || res.Header.Get("X-Frame-Options") != "DENY" {
 		t.Errorf("headers: %v", res.Header)
+	}
+}
+
+// TestPasswordChangeIsRateLimited: wrong current passwords on the change
+// form count like failed logins.
+func TestPasswordChangeIsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	e.addUser("editor", "ed@comune.example")
+	a := e.login("ed@comune.example")
+	newPw := "una-nuova-password-lunga"
+	for i := range 5 {
+		res, _ := a.post("/admin/password", url.Values{"current": {"tentativo-" + strconv.Itoa(i)}, "new": {newPw}, "confirm": {newPw}})
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("guess %d: %d, want 422", i, res.StatusCode)
+		}
+	}
+	res, _ := a.post("/admin/password", url.Values{"current": {testPassword}, "new": {newPw}, "confirm": {newPw}})
+	if res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("after 5 guesses, even the right password: %d, want 429", res.StatusCode)
+	}
+	e.clock.Advance(16 * time.Minute)
+	res, _ = a.post("/admin/password", url.Values{"current": {testPassword}, "new": {newPw}, "confirm": {newPw}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after the window: %d, want 303", res.StatusCode)
 	}
 }

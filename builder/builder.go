@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -62,6 +63,9 @@ type Server struct {
 	// table lists every staff route with the roles it allows; the role
 	// matrix test walks it.
 	table []routeEntry
+	// editMu makes "check the draft is still the one read, then save"
+	// atomic between the form editor's requests (one process serves all).
+	editMu sync.Mutex
 }
 
 // routeEntry is one staff route as registered by route.

@@ -2,8 +2,11 @@ package builder
 
 import (
 	"crypto/subtle"
+	"errors"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -34,9 +37,9 @@ func (s *Server) requireCSRF(next echo.HandlerFunc) echo.HandlerFunc {
 			return s.csrfError(c)
 		}
 		sess := sessionOf(c)
-		got := c.Request().Header.Get(csrfHeader)
-		if got == "" {
-			got = c.FormValue(csrfField)
+		got, err := postedToken(c.Request())
+		if err != nil {
+			return err
 		}
 		if sess == nil || sess.CSRF == "" || !tokensEqual(got, sess.CSRF) {
 			return s.csrfError(c)
@@ -70,6 +73,26 @@ func crossSite(c echo.Context) bool {
 	}
 	u, err := url.Parse(origin)
 	return err != nil || u.Host != r.Host
+}
+
+// postedToken reads the token from the header or the posted body, never
+// from the query string (it would leak into logs and Referer headers). A
+// body over the size limit is that error (413), not a bad token.
+func postedToken(r *http.Request) (string, error) {
+	if t := r.Header.Get(csrfHeader); t != "" {
+		return t, nil
+	}
+	var err error
+	if strings.HasPrefix(r.Header.Get(echo.HeaderContentType), echo.MIMEMultipartForm) {
+		err = r.ParseMultipartForm(32 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) || errors.Is(err, multipart.ErrMessageTooLarge) {
+		return "", err
+	}
+	return r.PostFormValue(csrfField), nil
 }
 
 // tokensEqual compares two tokens in constant time.

@@ -21,7 +21,10 @@ type editorData struct {
 	StatusClass string
 	SavedAt     time.Time
 	PreviewURL  string
-	Steps       []stepRow
+	// Base is the hash of the version the page was drawn from; pages
+	// that replace a part of the form post it back (see checkBase).
+	Base  string
+	Steps []stepRow
 	// Ctx is what field rows need from the page (they are drawn by a
 	// shared template whose dot is the row).
 	Ctx *rowCtx
@@ -136,6 +139,9 @@ func typeLabel(t formedit.FieldType) string {
 func (s *Server) editorView(c echo.Context, ed *editing, tab string) *editorData {
 	view := ed.Doc.View()
 	d := &editorData{Form: ed.Form, View: view, Tab: tab, SavedAt: ed.Form.UpdatedAt}
+	if ed.Version != nil {
+		d.Base = ed.Version.Hash
+	}
 	d.Ctx = &rowCtx{Lang: langOf(c), Slug: ed.Form.Slug, Palette: s.palette(c)}
 	if sess := sessionOf(c); sess != nil {
 		d.Ctx.CSRF = sess.CSRF
@@ -238,19 +244,26 @@ func (s *Server) editorFail(c echo.Context, err error) error {
 
 // applyAndSave loads the form, applies op to its document and saves the
 // draft, then redirects to the editor (anchor from op) with okKey.
+// A save that lost a race with another editor is applied again to the
+// newer draft, a few times at most.
 func (s *Server) applyAndSave(c echo.Context, action, okKey string, op func(ed *editing) (detail, anchor string, err error)) error {
-	ed, err := s.loadForm(c)
-	if err != nil {
-		return err
+	for try := 1; ; try++ {
+		ed, err := s.loadForm(c)
+		if err != nil {
+			return err
+		}
+		detail, anchor, err := op(ed)
+		if err == nil {
+			err = s.saveDoc(c, ed, action, detail)
+		}
+		if isStale(err) && try < saveRetries {
+			continue
+		}
+		if err != nil {
+			return s.editorFail(c, err)
+		}
+		return s.backToEditor(c, ed.Form.Slug, okKey, anchor)
 	}
-	detail, anchor, err := op(ed)
-	if err == nil {
-		err = s.saveDoc(c, ed, action, detail)
-	}
-	if err != nil {
-		return s.editorFail(c, err)
-	}
-	return s.backToEditor(c, ed.Form.Slug, okKey, anchor)
 }
 
 // addFormPartials parses the editor's shared partials into every form_*

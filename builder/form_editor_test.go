@@ -144,7 +144,7 @@ func TestFormFieldEditMoveAndCondition(t *testing.T) {
 	if st := draftDoc(t, e, slug).View().Steps[1]; st.Title != "Il problema" || st.Intro != "Dicci cosa succede." {
 		t.Errorf("step 2: %+v", st)
 	}
-	res, body = c.post("/admin/moduli/"+slug+"/azioni-campo", url.Values{"path": {"nonesiste"}, "op": {"elimina"}})
+	res, _ = c.post("/admin/moduli/"+slug+"/azioni-campo", url.Values{"path": {"nonesiste"}, "op": {"elimina"}})
 	if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusUnprocessableEntity {
 		t.Errorf("delete missing field: %d", res.StatusCode)
 	}
@@ -172,7 +172,7 @@ func TestFormRules(t *testing.T) {
 	}
 	res, body = c.get("/admin/moduli/" + slug + "/regole")
 	wantStatus(t, "rules", res, body, http.StatusOK)
-	wantContains(t, "rules", body, "Quando arriva una richiesta e «Tipo» è uguale a «Perdita», assegna all&#39;ufficio Acquedotto e invia email a ufficio")
+	wantContains(t, "rules", body, "Quando arriva una richiesta e «Tipo» è uguale a «Perdita», assegna all&#39;ufficio Acquedotto e invia email all&#39;ufficio")
 	res, body = c.get("/admin/moduli/" + slug + "/regole/1")
 	wantStatus(t, "rule page", res, body, http.StatusOK)
 	wantContains(t, "rule page", body, `value="Perdite all&#39;acquedotto"`)

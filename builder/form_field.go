@@ -123,7 +123,7 @@ func (s *Server) fieldSave(c echo.Context) error {
 	}
 	if len(errs) == 0 {
 		err = ed.Doc.UpdateField(path, d.Field)
-		if err == nil && d.Top {
+		if err == nil && d.Top && f.Type != formedit.TypeInfo { // informative texts have no schema slot to condition
 			err = ed.Doc.SetCondition(path, cond)
 		}
 		if err == nil {

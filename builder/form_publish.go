@@ -124,6 +124,11 @@ func (s *Server) publish(c echo.Context) error {
 		}
 		return s.renderEditor(c, http.StatusUnprocessableEntity, ed, "publish", s.t(c, "fe.publish.title"), d, errs)
 	}
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	if err := s.checkCurrent(c, ed); err != nil {
+		return err
+	}
 	form, err := s.cfg.Forms.PublishDraft(c.Request().Context(), ed.Form.Slug)
 	if err != nil {
 		return err
@@ -163,6 +168,11 @@ func (s *Server) discard(c echo.Context) error {
 	if ed.Form.Draft == 0 || ed.Form.Published == 0 {
 		return modulario.Errorf(modulario.ECONFLICT, "%s", s.t(c, "fe.confirm.discard_none"))
 	}
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	if err := s.checkCurrent(c, ed); err != nil {
+		return err
+	}
 	if _, err := s.cfg.Forms.DiscardDraft(c.Request().Context(), ed.Form.Slug); err != nil {
 		return err
 	}
@@ -178,6 +188,11 @@ func (s *Server) deleteForm(c echo.Context) error {
 	}
 	if ed.Form.Published > 0 {
 		return modulario.Errorf(modulario.ECONFLICT, "%s", s.t(c, "fe.confirm.delete_published"))
+	}
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	if err := s.checkCurrent(c, ed); err != nil {
+		return err
 	}
 	if err := s.cfg.Forms.DeleteForm(c.Request().Context(), ed.Form.Slug); err != nil {
 		return err

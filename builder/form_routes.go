@@ -77,7 +77,11 @@ func (s *Server) loadForm(c echo.Context) (*editing, error) {
 		// A stored version that no longer parses is a server fault.
 		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "stored definition unreadable", Err: err}
 	}
-	return &editing{Form: form, Version: v, Doc: doc}, nil
+	ed := &editing{Form: form, Version: v, Doc: doc}
+	if err := s.checkBase(c, ed); err != nil {
+		return nil, err
+	}
+	return ed, nil
 }
 
 // formNotFound turns ENOTFOUND into an Italian message.
@@ -90,13 +94,20 @@ func (s *Server) formNotFound(c echo.Context, err error) error {
 
 // saveDoc checks the edited document as the renderer will and stores it as
 // the draft; the live version is never touched. An invalid document is not
-// saved: the EINVALID error carries every problem by JSON pointer.
+// saved: the EINVALID error carries every problem by JSON pointer. A form
+// changed by someone else since ed was loaded is not saved either
+// (staleError, 409): last save never silently wins.
 func (s *Server) saveDoc(c echo.Context, ed *editing, action, detail string) error {
 	if err := ed.Doc.Check(); err != nil {
 		return err
 	}
 	m := ed.Doc.View().Meta
 	meta := modulario.Form{Slug: ed.Form.Slug, Title: m.Title, Summary: m.Summary, Category: m.Category, Office: m.Office}
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	if err := s.checkCurrent(c, ed); err != nil {
+		return err
+	}
 	form, changed, err := s.cfg.Forms.SaveDraft(c.Request().Context(), meta, ed.Doc.JSON())
 	if err != nil {
 		return err

@@ -117,7 +117,7 @@ func (s *Server) recipient(c echo.Context, to string) string {
 	case "citizen":
 		return s.t(c, "fe.rule.to_citizen")
 	}
-	return to
+	return s.t(c, "fe.rule.to_address", to)
 }
 
 // officeName returns an office's name, or its slug when unknown.

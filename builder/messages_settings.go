@@ -35,8 +35,9 @@ var _ = addMessages(i18n.Catalog{
 		"settings.name_required":      "Inserisci il nome dell'ente (al massimo 200 caratteri).",
 		"settings.region_long":        "L'ente di appartenenza può avere al massimo 200 caratteri.",
 		"settings.url_invalid":        "Inserisci un indirizzo completo che inizi con https://.",
-		"settings.link_label":         "Il link %d non ha un testo.",
+		"settings.link_label":         "Il link %d non ha un testo o il testo supera 200 caratteri.",
 		"settings.link_url":           "L'indirizzo del link %d non è valido: usa un indirizzo che inizi con https:// o un percorso del sito che inizi con /.",
+		"settings.text_long":          "Il testo è troppo lungo: al massimo %d caratteri.",
 		"ok.settings_saved":           "Impostazioni salvate.",
 
 		"audit.title":       "Registro attività",
@@ -88,8 +89,9 @@ var _ = addMessages(i18n.Catalog{
 		"settings.name_required":      "Enter the name of the authority (at most 200 characters).",
 		"settings.region_long":        "The parent authority may have at most 200 characters.",
 		"settings.url_invalid":        "Enter a full address starting with https://.",
-		"settings.link_label":         "Link %d has no text.",
+		"settings.link_label":         "Link %d has no text, or its text is over 200 characters.",
 		"settings.link_url":           "The address of link %d is not valid: use an address starting with https:// or a site path starting with /.",
+		"settings.text_long":          "The text is too long: at most %d characters.",
 		"ok.settings_saved":           "Settings saved.",
 
 		"audit.title":       "Activity log",

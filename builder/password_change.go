@@ -35,12 +35,20 @@ func (s *Server) renderPassword(c echo.Context, status int, errs []FieldError) e
 }
 
 // passwordSubmit checks the current password and the new one (twice),
-// stores its hash and ends every other session of the user.
+// stores its hash, ends every session of the user and starts a new one
+// for this browser.
 func (s *Server) passwordSubmit(c echo.Context) error {
 	u := userOf(c)
 	current, next, again := c.FormValue("current"), c.FormValue("new"), c.FormValue("confirm")
+	// Wrong current passwords count like failed logins: a stolen session
+	// cannot be used to guess the password.
+	ip := c.RealIP()
+	if s.limiter.blocked(u.Email, ip) {
+		return &tooManyError{Message: s.t(c, "login.too_many")}
+	}
 	var errs []FieldError
 	if !password.CheckPassword(u.PasswordHash, current) {
+		s.limiter.fail(u.Email, ip)
 		errs = append(errs, FieldError{ID: "current", Message: s.t(c, "password.wrong_current")})
 	}
 	if msg := s.checkNewPassword(c, next); msg != "" {
@@ -63,10 +71,17 @@ func (s *Server) passwordSubmit(c echo.Context) error {
 	if err := s.cfg.Users.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if _, err := s.cfg.Sessions.DeleteUserSessions(ctx, u.ID, sessionOf(c).ID); err != nil {
+	// Every session ends, this one included: the browser gets a new
+	// session (new token, new CSRF token), so a stolen cookie dies here.
+	if _, err := s.cfg.Sessions.DeleteUserSessions(ctx, u.ID, ""); err != nil {
 		return err
 	}
-	s.audit(c, "user.password", "user:"+u.ID, "changed own password; other sessions ended")
+	sess, err := s.startSession(c, u)
+	if err != nil {
+		return err
+	}
+	c.Set(ctxSession, sess)
+	s.audit(c, "user.password", "user:"+u.ID, "changed own password; every session renewed")
 	return s.redirect(c, homePath, "ok.password")
 }
 

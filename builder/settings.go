@@ -27,6 +27,10 @@ const emptyLinkRows = 2
 // maxFooterLinks bounds the footer links editor.
 const maxFooterLinks = 30
 
+// maxSettingsText caps each Markdown text of the settings (contacts,
+// privacy policy, legal notes), in characters.
+const maxSettingsText = 100000
+
 var colorRE = regexp.MustCompile(`^#[0-9a-f]{6}$`)
 
 // settingsRoutes registers the comune settings screen (admin only).
@@ -47,6 +51,10 @@ func (s *Server) settingsPage(c echo.Context) error {
 	st, err := s.cfg.Settings.Settings(c.Request().Context())
 	if err != nil {
 		return err
+	}
+	if st.SiteName == "" {
+		// Never saved: start from the name the site shows today.
+		st.SiteName = s.cfg.SiteName
 	}
 	return s.renderSettings(c, http.StatusOK, st, 0, nil)
 }
@@ -147,14 +155,19 @@ func (s *Server) validateSettings(c echo.Context, st *modulario.Settings) []Fiel
 			add("primary_color", capitalize(err.Error())+".")
 		}
 	}
+	for _, f := range []struct{ id, text string }{{"contacts", st.Contacts}, {"privacy_policy", st.PrivacyPolicy}, {"legal_notes", st.LegalNotes}} {
+		if utf8.RuneCountInString(f.text) > maxSettingsText {
+			add(f.id, s.t(c, "settings.text_long", maxSettingsText))
+		}
+	}
 	if st.AccessibilityURL != "" && !httpURL(st.AccessibilityURL) {
 		add("accessibility_url", s.t(c, "settings.url_invalid"))
 	}
 	for i, l := range st.FooterLinks {
-		if l.Label == "" {
+		if l.Label == "" || utf8.RuneCountInString(l.Label) > 200 {
 			add(fmt.Sprintf("link_label_%d", i), s.t(c, "settings.link_label", i+1))
 		}
-		if !httpURL(l.URL) && !(strings.HasPrefix(l.URL, "/") && !strings.HasPrefix(l.URL, "//")) {
+		if len(l.URL) > 2000 || !httpURL(l.URL) && !(strings.HasPrefix(l.URL, "/") && !strings.HasPrefix(l.URL, "//")) {
 			add(fmt.Sprintf("link_url_%d", i), s.t(c, "settings.link_url", i+1))
 		}
 	}

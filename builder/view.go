@@ -160,31 +160,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 	return pages, nil
 }
 
-// extraFuncs are template functions added by areas with addTemplateFuncs.
-var extraFuncs = template.FuncMap{}
-
-// addTemplateFuncs adds functions every admin template may call; like
-// addMessages it returns true so an area can call it from a package-level
-// declaration: var _ = addTemplateFuncs(template.FuncMap{"name": fn}).
-// The core names (t, asset, md, date, dict, list, add1, navURL) win.
-func addTemplateFuncs(f template.FuncMap) bool {
-	for k, v := range f {
-		extraFuncs[k] = v
-	}
-	return true
-}
-
 // templateFuncs are the functions every admin template may call.
-func (s *Server) templateFuncs() template.FuncMap {
-	m := template.FuncMap{}
-	for k, v := range extraFuncs {
-		m[k] = v
-	}
-	for k, v := range s.coreFuncs() {
-		m[k] = v
-	}
-	return m
-}
+func (s *Server) templateFuncs() template.FuncMap { return s.coreFuncs() }
 
 // coreFuncs are the template functions of the core.
 func (s *Server) coreFuncs() template.FuncMap {

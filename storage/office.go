@@ -31,14 +31,7 @@ func NewOfficeService(db *DB) *OfficeService { return &OfficeService{db: db} }
 
 // FindOffice returns an office by slug. Returns ENOTFOUND.
 func (s *OfficeService) FindOffice(ctx context.Context, slug string) (*modulario.Office, error) {
-	var o modulario.Office
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return getNamed(tx.Bucket(bucketOffices), slug, &o, "Office not found.")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return findNamed[modulario.Office](ctx, s.db, bucketOffices, slug, "Office not found.")
 }
 
 // ListOffices returns every office ordered by name (Italian collation,
@@ -153,6 +146,17 @@ func getNamed(b *bolt.Bucket, name string, v any, msg string) error {
 	return nil
 }
 
+// findNamed reads the record name of bucket in its own read transaction,
+// or returns ENOTFOUND with msg.
+func findNamed[T any](ctx context.Context, db *DB, bucket []byte, name, msg string) (*T, error) {
+	var v T
+	err := db.view(ctx, func(tx *bolt.Tx) error { return getNamed(tx.Bucket(bucket), name, &v, msg) })
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 // deleteNamed removes name from b, or returns ENOTFOUND with msg.
 func deleteNamed(b *bolt.Bucket, name, msg string) error {
 	if name == "" || b.Get([]byte(name)) == nil {
@@ -228,14 +232,7 @@ func normalizeWebhook(e *modulario.WebhookEndpoint) (modulario.WebhookEndpoint, 
 
 // FindWebhook returns an endpoint. Returns ENOTFOUND.
 func (s *WebhookService) FindWebhook(ctx context.Context, name string) (*modulario.WebhookEndpoint, error) {
-	var e modulario.WebhookEndpoint
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return getNamed(tx.Bucket(bucketWebhooks), name, &e, "Webhook endpoint not found.")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &e, nil
+	return findNamed[modulario.WebhookEndpoint](ctx, s.db, bucketWebhooks, name, "Webhook endpoint not found.")
 }
 
 // ListWebhooks returns every endpoint ordered by name.

@@ -26,14 +26,7 @@ func NewPageService(db *DB) *PageService { return &PageService{db: db} }
 
 // FindPage returns a page by slug. Returns ENOTFOUND.
 func (s *PageService) FindPage(ctx context.Context, slug string) (*modulario.Page, error) {
-	var p modulario.Page
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return getNamed(tx.Bucket(bucketPages), slug, &p, "Page not found.")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &p, nil
+	return findNamed[modulario.Page](ctx, s.db, bucketPages, slug, "Page not found.")
 }
 
 // ListPages returns pages ordered by menu order, then title (Italian

@@ -38,17 +38,14 @@ func (s *SessionService) CreateSession(ctx context.Context, sess *modulario.Sess
 // FindSession returns a session that has not expired at now. Returns
 // ENOTFOUND if missing or expired.
 func (s *SessionService) FindSession(ctx context.Context, id string, now time.Time) (*modulario.Session, error) {
-	var sess modulario.Session
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return getNamed(tx.Bucket(bucketSessions), id, &sess, "Session not found.")
-	})
+	sess, err := findNamed[modulario.Session](ctx, s.db, bucketSessions, id, "Session not found.")
 	if err != nil {
 		return nil, err
 	}
 	if !now.Before(sess.ExpiresAt) {
 		return nil, notFoundf("Session not found.")
 	}
-	return &sess, nil
+	return sess, nil
 }
 
 // TouchSession moves a session's LastSeenAt and ExpiresAt. Returns ENOTFOUND.

@@ -101,14 +101,7 @@ func emailTaken(email string) error {
 
 // FindUser returns a user by ID. Returns ENOTFOUND.
 func (s *UserService) FindUser(ctx context.Context, id string) (*modulario.User, error) {
-	var u modulario.User
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return getNamed(tx.Bucket(bucketUsers), id, &u, "User not found.")
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &u, nil
+	return findNamed[modulario.User](ctx, s.db, bucketUsers, id, "User not found.")
 }
 
 // FindUserByEmail returns a user by e-mail address, compared without case.

@@ -158,10 +158,3 @@ func (d *Doc) dropUIField(path string) {
 		d.ui().del("fields")
 	}
 }
-
-// tidyUIField removes an empty ui.fields entry.
-func (d *Doc) tidyUIField(path string) {
-	if u := d.uiField(path); u != nil && len(u.ks()) == 0 {
-		d.dropUIField(path)
-	}
-}

@@ -25,6 +25,7 @@ type Config struct {
 	BaseURL           string
 	Demo              bool
 	DemoPassword      string // demo staff password (tests); empty: random, printed once
+	TrustProxy        bool   // client address from X-Forwarded-For (behind our own proxy)
 	SiteName          string
 	DraftTTL          time.Duration
 	MaxBody           ByteSize
@@ -70,6 +71,7 @@ func registerServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.StringVar(&c.BaseURL, "base-url", c.BaseURL, "public `URL` of the site (default http://localhost:<port of addr>)")
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "seed the demo services into an empty store")
 	fs.StringVar(&c.DemoPassword, "demo-password", c.DemoPassword, "`password` of the demo staff accounts (default: random, printed once)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from X-Forwarded-For (only behind your own reverse proxy)")
 	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "name of the comune shown in the header")
 	fs.DurationVar(&c.DraftTTL, "draft-ttl", c.DraftTTL, "how long an untouched draft is kept")
 	fs.Var(&c.MaxBody, "max-body", "maximum request body `size` (bytes, or 25MB, 10MiB)")

@@ -72,21 +72,22 @@ func createPreviewKey(path string) ([]byte, error) {
 // newStaffSite builds the staff side (package builder) on st.
 func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byte, logger *slog.Logger) (http.Handler, error) {
 	return builder.New(builder.Config{
-		Forms:        st.Forms,
-		Offices:      st.Offices,
-		Users:        st.Users,
-		Sessions:     st.Sessions,
-		Audit:        st.Audit,
-		Pages:        st.Pages,
-		Media:        st.Media,
-		Settings:     st.Settings,
-		Assets:       assets,
-		BaseURL:      cfg.BaseURL,
-		SiteName:     cfg.SiteName,
-		PreviewKey:   previewKey,
-		MaxBodyBytes: int64(cfg.MaxBody),
-		Now:          time.Now,
-		Logger:       logger,
+		Forms:             st.Forms,
+		Offices:           st.Offices,
+		Users:             st.Users,
+		Sessions:          st.Sessions,
+		Audit:             st.Audit,
+		Pages:             st.Pages,
+		Media:             st.Media,
+		Settings:          st.Settings,
+		Assets:            assets,
+		BaseURL:           cfg.BaseURL,
+		SiteName:          cfg.SiteName,
+		PreviewKey:        previewKey,
+		MaxBodyBytes:      int64(cfg.MaxBody),
+		TrustProxyHeaders: cfg.TrustProxy,
+		Now:               time.Now,
+		Logger:            logger,
 	})
 }
 
