@@ -190,5 +190,16 @@ func canSeeOffice(u *modulario.User, slug string) bool {
 	return u.Role == modulario.RoleAdmin || u.InOffice(slug)
 }
 
+// canEditForm reports whether u may edit a form of office slug: admins and
+// editors without offices (the whole comune) edit every form; an editor
+// who belongs to offices edits the forms of those offices and forms with
+// no office yet.
+func canEditForm(u *modulario.User, office string) bool {
+	if u == nil {
+		return false
+	}
+	return u.Role == modulario.RoleAdmin || len(u.Offices) == 0 || office == "" || u.InOffice(office)
+}
+
 // location is the time zone dates are shown in.
 func (s *Server) location() *time.Location { return s.loc }

@@ -41,6 +41,9 @@ func (s *Server) formList(c echo.Context) error {
 	seen := map[string]bool{}
 	q := strings.ToLower(d.Query)
 	for _, f := range all {
+		if !canEditForm(userOf(c), f.Office) {
+			continue
+		}
 		if f.Category != "" && !seen[f.Category] {
 			seen[f.Category] = true
 			d.Categories = append(d.Categories, f.Category)

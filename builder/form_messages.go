@@ -190,6 +190,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.rule.tag":                   "Aggiungi etichetta",
 		"fe.rule.to_citizen":            "al cittadino",
 		"fe.rule.to_office":             "all'ufficio",
+		"fe.form.other_office":          "Questo modulo appartiene a un ufficio di cui non fai parte: chiedi a un amministratore.",
 		"fe.rule.to_address":            "a %s",
 		"fe.rule.webhook":               "Invia webhook a",
 		"fe.rule.webhook_help":          "Il nome di un webhook configurato dall'amministratore.",

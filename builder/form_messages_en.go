@@ -190,6 +190,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.rule.tag":                   "Add a tag",
 		"fe.rule.to_citizen":            "to the citizen",
 		"fe.rule.to_office":             "to the office",
+		"fe.form.other_office":          "This form belongs to an office you are not a member of: ask an administrator.",
 		"fe.rule.to_address":            "to %s",
 		"fe.rule.webhook":               "Send a webhook to",
 		"fe.rule.webhook_help":          "The name of a webhook set up by the administrator.",

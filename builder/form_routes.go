@@ -64,6 +64,9 @@ func (s *Server) loadForm(c echo.Context) (*editing, error) {
 	if err != nil {
 		return nil, s.formNotFound(c, err)
 	}
+	if !canEditForm(userOf(c), form.Office) {
+		return nil, modulario.Errorf(modulario.EFORBIDDEN, "%s", s.t(c, "fe.form.other_office"))
+	}
 	n := form.Draft
 	if n == 0 {
 		n = form.Published
@@ -102,6 +105,10 @@ func (s *Server) saveDoc(c echo.Context, ed *editing, action, detail string) err
 		return err
 	}
 	m := ed.Doc.View().Meta
+	if !canEditForm(userOf(c), m.Office) {
+		return &modulario.Error{Code: modulario.EINVALID, Message: s.t(c, "fe.form.other_office"),
+			Fields: map[string]string{"/office": s.t(c, "fe.form.other_office")}}
+	}
 	meta := modulario.Form{Slug: ed.Form.Slug, Title: m.Title, Summary: m.Summary, Category: m.Category, Office: m.Office}
 	s.editMu.Lock()
 	defer s.editMu.Unlock()
