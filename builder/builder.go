@@ -19,6 +19,7 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/themes"
+	"github.com/modulario/modulario/web"
 )
 
 // Config carries the services and settings the staff side needs.
@@ -128,7 +129,7 @@ func (s *Server) newEcho() *echo.Echo {
 	if s.cfg.TrustProxyHeaders {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	e.Use(s.removeMultipart, s.securityHeaders, s.limitBody, s.negotiateLang, s.loadSession)
+	e.Use(web.RemoveMultipart, s.securityHeaders, s.limitBody, s.negotiateLang, s.loadSession)
 	return e
 }
 

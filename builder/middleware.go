@@ -33,18 +33,6 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// removeMultipart deletes the temporary files of a parsed multipart form.
-func (s *Server) removeMultipart(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		defer func() {
-			if f := c.Request().MultipartForm; f != nil {
-				_ = f.RemoveAll()
-			}
-		}()
-		return next(c)
-	}
-}
-
 // limitBody caps every request body at MaxBodyBytes; reading past it fails
 // with *http.MaxBytesError, mapped to 413.
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/markdown"
+	"github.com/modulario/modulario/web"
 )
 
 // View is the data every admin page template receives: what the layout
@@ -127,35 +127,9 @@ var sharedTemplates = []string{"admin/layout.html", "admin/partials.html"}
 // parseTemplates parses the shared admin templates once, then clones them
 // for every other admin/*.html page.
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	fsys := themesTemplates()
-	base := template.New("base").Funcs(s.templateFuncs())
-	for _, name := range sharedTemplates {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("builder: template %s: %w", name, err)
-		}
-		if _, err := base.New(name).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("builder: template %s: %w", name, err)
-		}
-	}
-	names, err := fs.Glob(fsys, "admin/*.html")
+	pages, err := web.ParsePages(themesTemplates(), "admin/*.html", sharedTemplates, s.templateFuncs())
 	if err != nil {
-		return nil, err
-	}
-	pages := map[string]*template.Template{}
-	for _, name := range names {
-		if name == sharedTemplates[0] || name == sharedTemplates[1] {
-			continue
-		}
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.Must(base.Clone()).New(name).Parse(string(src))
-		if err != nil {
-			return nil, fmt.Errorf("builder: template %s: %w", name, err)
-		}
-		pages[strings.TrimSuffix(strings.TrimPrefix(name, "admin/"), ".html")] = t
+		return nil, fmt.Errorf("builder: %w", err)
 	}
 	return pages, nil
 }

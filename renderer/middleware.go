@@ -37,21 +37,6 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 func isStatic(path string) bool { return len(path) >= 8 && path[:8] == "/static/" }
 
-// removeMultipart deletes the temporary files of a parsed multipart form.
-// net/http only cleans up the form of the request it passed in, but
-// negotiateLang replaces the request, so the handler's request is read
-// again after next.
-func (s *Server) removeMultipart(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		defer func() {
-			if f := c.Request().MultipartForm; f != nil {
-				_ = f.RemoveAll()
-			}
-		}()
-		return next(c)
-	}
-}
-
 // limitBody caps every request body at MaxBodyBytes; reading past it fails
 // with *http.MaxBytesError, mapped to 413.
 func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/themes"
+	"github.com/modulario/modulario/web"
 )
 
 // Config carries the services and settings the citizen side needs.
@@ -112,7 +113,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(s.removeMultipart, s.securityHeaders, s.limitBody, s.negotiateLang)
+	e.Use(web.RemoveMultipart, s.securityHeaders, s.limitBody, s.negotiateLang)
 
 	// Every page answers HEAD too (monitoring, link checkers); net/http
 	// drops the body of HEAD responses.

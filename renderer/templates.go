@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
-	"io/fs"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario/markdown"
 	"github.com/modulario/modulario/themes"
+	"github.com/modulario/modulario/web"
 )
 
 // Shared template files parsed into every page; the other *.html files are
@@ -20,47 +19,11 @@ var sharedTemplates = []string{"layout.html", "fields.html", "summary.html"}
 // parseTemplates parses the shared templates once, then clones them for each
 // page file so that every page can define its own "content".
 func (s *Server) parseTemplates() (map[string]*template.Template, error) {
-	fsys := themes.Templates()
-	base := template.New("base").Funcs(s.templateFuncs())
-	for _, name := range sharedTemplates {
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
-		}
-		if _, err := base.New(name).Parse(string(src)); err != nil {
-			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
-		}
-	}
-	names, err := fs.Glob(fsys, "*.html")
+	pages, err := web.ParsePages(themes.Templates(), "*.html", sharedTemplates, s.templateFuncs())
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("renderer: %w", err)
 	}
-	pages := map[string]*template.Template{}
-	for _, name := range names {
-		if isShared(name) {
-			continue
-		}
-		src, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		t, err := template.Must(base.Clone()).New(name).Parse(string(src))
-		if err != nil {
-			return nil, fmt.Errorf("renderer: template %s: %w", name, err)
-		}
-		pages[strings.TrimSuffix(name, ".html")] = t
-	}
-	pages["_base"] = base
 	return pages, nil
-}
-
-func isShared(name string) bool {
-	for _, s := range sharedTemplates {
-		if s == name {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) templateFuncs() template.FuncMap {

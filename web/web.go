@@ -1,0 +1,75 @@
+// Package web holds the HTTP helpers both sides of Modulario share: the
+// citizen side (renderer) and the staff side (builder) parse their page
+// templates and clean up uploads the same way.
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+)
+
+// BaseTemplate is the key under which ParsePages also returns the shared
+// templates alone (for pages rendered outside the page set, e.g. errors).
+const BaseTemplate = "_base"
+
+// ParsePages parses the shared template files once, with funcs, then every
+// other file matching glob as a page on a clone of them, so that each page
+// defines its own "content". Pages are keyed by file name without folder
+// and extension ("admin/users.html" → "users").
+func ParsePages(fsys fs.FS, glob string, shared []string, funcs template.FuncMap) (map[string]*template.Template, error) {
+	base := template.New("base").Funcs(funcs)
+	for _, name := range shared {
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		if _, err := base.New(name).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+	}
+	names, err := fs.Glob(fsys, glob)
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{BaseTemplate: base}
+	for _, name := range names {
+		if slices.Contains(shared, name) {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		t, err := clone.New(name).Parse(string(src))
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		pages[strings.TrimSuffix(path.Base(name), ".html")] = t
+	}
+	return pages, nil
+}
+
+// RemoveMultipart deletes the temporary files of a parsed multipart form
+// once the handler is done. net/http only cleans up the form of the request
+// it passed in, and middleware may replace the request, so the request is
+// read again after next.
+func RemoveMultipart(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		defer func() {
+			if f := c.Request().MultipartForm; f != nil {
+				_ = f.RemoveAll()
+			}
+		}()
+		return next(c)
+	}
+}

@@ -1,0 +1,43 @@
+package web_test
+
+import (
+	"bytes"
+	"html/template"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/modulario/modulario/web"
+)
+
+func TestParsePages(t *testing.T) {
+	fsys := fstest.MapFS{
+		"admin/layout.html": {Data: []byte(`{{define "layout"}}<main>{{template "content" .}}</main>{{end}}`)},
+		"admin/users.html":  {Data: []byte(`{{define "content"}}{{up .}}{{end}}`)},
+		"admin/forms.html":  {Data: []byte(`{{define "content"}}forms{{end}}`)},
+	}
+	funcs := template.FuncMap{"up": strings.ToUpper}
+	pages, err := web.ParsePages(fsys, "admin/*.html", []string{"admin/layout.html"}, funcs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := pages["layout"]; ok {
+		t.Error("the shared layout was parsed as a page")
+	}
+	for name, want := range map[string]string{"users": "<main>ANNA</main>", "forms": "<main>forms</main>"} {
+		var b bytes.Buffer
+		if err := pages[name].ExecuteTemplate(&b, "layout", "anna"); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if b.String() != want {
+			t.Errorf("%s = %q, want %q", name, b.String(), want)
+		}
+	}
+	if pages[web.BaseTemplate] == nil {
+		t.Error("no base template")
+	}
+	fsys["admin/broken.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{end`)}
+	if _, err := web.ParsePages(fsys, "admin/*.html", []string{"admin/layout.html"}, funcs); err == nil || !strings.Contains(err.Error(), "admin/broken.html") {
+		t.Errorf("broken page: err = %v, want one naming the file", err)
+	}
+}
