@@ -10,19 +10,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/web"
 )
-
-// statusOf maps a modulario error code to its HTTP status, once.
-var statusOf = map[string]int{
-	modulario.EINVALID:      http.StatusUnprocessableEntity,
-	modulario.ENOTFOUND:     http.StatusNotFound,
-	modulario.ECONFLICT:     http.StatusConflict,
-	modulario.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	modulario.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	modulario.EGONE:         http.StatusGone,
-	modulario.EUNAUTHORIZED: http.StatusUnauthorized,
-	modulario.EFORBIDDEN:    http.StatusForbidden,
-}
 
 // errorView is the data of the error page.
 type errorView struct {
@@ -97,7 +86,7 @@ func (s *Server) classify(c echo.Context, err error) (int, string) {
 		}
 		return he.Code, s.t(c, "err.bad_request")
 	}
-	status, ok := statusOf[modulario.ErrorCode(err)]
+	status, ok := web.Status(modulario.ErrorCode(err))
 	if !ok {
 		return http.StatusInternalServerError, ""
 	}

@@ -12,20 +12,8 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
+	"github.com/modulario/modulario/web"
 )
-
-// statusOf maps a modulario error code to its HTTP status, once.
-var statusOf = map[string]int{
-	modulario.EINVALID:      http.StatusUnprocessableEntity,
-	modulario.ENOTFOUND:     http.StatusNotFound,
-	modulario.ECONFLICT:     http.StatusConflict,
-	modulario.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	modulario.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
-	modulario.EGONE:         http.StatusGone,
-	modulario.EUNAUTHORIZED: http.StatusUnauthorized,
-	modulario.EFORBIDDEN:    http.StatusForbidden,
-	modulario.EUNAVAILABLE:  http.StatusServiceUnavailable,
-}
 
 // problem is an RFC 9457 problem document.
 type problem struct {
@@ -96,7 +84,7 @@ func (s *Server) classify(err error, lang string) (int, string) {
 		return he.Code, statusMessage(lang, he.Code)
 	}
 	code := modulario.ErrorCode(err)
-	status, ok := statusOf[code]
+	status, ok := web.Status(code)
 	if !ok {
 		return http.StatusInternalServerError, ""
 	}

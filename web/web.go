@@ -7,11 +7,14 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/http"
 	"path"
 	"slices"
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario"
 )
 
 // BaseTemplate is the key under which ParsePages also returns the shared
@@ -72,4 +75,25 @@ func RemoveMultipart(next echo.HandlerFunc) echo.HandlerFunc {
 		}()
 		return next(c)
 	}
+}
+
+// statusOf maps a modulario error code to its HTTP status, once for both
+// sides.
+var statusOf = map[string]int{
+	modulario.EINVALID:      http.StatusUnprocessableEntity,
+	modulario.ENOTFOUND:     http.StatusNotFound,
+	modulario.ECONFLICT:     http.StatusConflict,
+	modulario.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	modulario.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
+	modulario.EGONE:         http.StatusGone,
+	modulario.EUNAUTHORIZED: http.StatusUnauthorized,
+	modulario.EFORBIDDEN:    http.StatusForbidden,
+	modulario.EUNAVAILABLE:  http.StatusServiceUnavailable,
+}
+
+// Status returns the HTTP status of a modulario error code; ok is false for
+// EINTERNAL and unknown codes (a 500, to be logged).
+func Status(code string) (status int, ok bool) {
+	status, ok = statusOf[code]
+	return status, ok
 }

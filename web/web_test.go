@@ -7,6 +7,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/web"
 )
 
@@ -39,5 +40,22 @@ func TestParsePages(t *testing.T) {
 	fsys["admin/broken.html"] = &fstest.MapFile{Data: []byte(`{{define "content"}}{{end`)}
 	if _, err := web.ParsePages(fsys, "admin/*.html", []string{"admin/layout.html"}, funcs); err == nil || !strings.Contains(err.Error(), "admin/broken.html") {
 		t.Errorf("broken page: err = %v, want one naming the file", err)
+	}
+}
+
+func TestStatus(t *testing.T) {
+	for code, want := range map[string]int{
+		modulario.EINVALID: 422, modulario.ENOTFOUND: 404, modulario.ECONFLICT: 409,
+		modulario.ETOOLARGE: 413, modulario.EUNSUPPORTED: 415, modulario.EGONE: 410,
+		modulario.EUNAUTHORIZED: 401, modulario.EFORBIDDEN: 403, modulario.EUNAVAILABLE: 503,
+	} {
+		if got, ok := web.Status(code); !ok || got != want {
+			t.Errorf("Status(%s) = %d, %v; want %d", code, got, ok, want)
+		}
+	}
+	for _, code := range []string{modulario.EINTERNAL, "", "EWHATEVER"} {
+		if _, ok := web.Status(code); ok {
+			t.Errorf("Status(%q) is known; want a 500", code)
+		}
 	}
 }
