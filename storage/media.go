@@ -82,18 +82,7 @@ func (s *MediaService) FindMedia(ctx context.Context, id string) (*modulario.Med
 
 // ListMedia returns images newest first, without Data.
 func (s *MediaService) ListMedia(ctx context.Context) ([]*modulario.Media, error) {
-	var list []*modulario.Media
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketMedia)
-		return b.ForEach(func(k, _ []byte) error {
-			var m modulario.Media
-			if _, err := getJSON(b, k, &m); err != nil {
-				return err
-			}
-			list = append(list, &m)
-			return nil
-		})
-	})
+	list, err := listNamed[modulario.Media](ctx, s.db, bucketMedia, nil)
 	if err != nil {
 		return nil, err
 	}

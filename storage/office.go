@@ -37,17 +37,7 @@ func (s *OfficeService) FindOffice(ctx context.Context, slug string) (*modulario
 // ListOffices returns every office ordered by name (Italian collation,
 // ignoring case).
 func (s *OfficeService) ListOffices(ctx context.Context) ([]*modulario.Office, error) {
-	var list []*modulario.Office
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketOffices).ForEach(func(k, _ []byte) error {
-			var o modulario.Office
-			if _, err := getJSON(tx.Bucket(bucketOffices), k, &o); err != nil {
-				return err
-			}
-			list = append(list, &o)
-			return nil
-		})
-	})
+	list, err := listNamed[modulario.Office](ctx, s.db, bucketOffices, nil)
 	col := collate.New(language.Italian, collate.IgnoreCase)
 	sort.SliceStable(list, func(i, j int) bool { return col.CompareString(list[i].Name, list[j].Name) < 0 })
 	return list, err
@@ -157,6 +147,29 @@ func findNamed[T any](ctx context.Context, db *DB, bucket []byte, name, msg stri
 	return &v, nil
 }
 
+// listNamed reads every record of bucket, in key order, in one read
+// transaction, keeping those keep accepts (every one when keep is nil).
+func listNamed[T any](ctx context.Context, db *DB, bucket []byte, keep func(*T) bool) ([]*T, error) {
+	var list []*T
+	err := db.view(ctx, func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucket)
+		return b.ForEach(func(k, _ []byte) error {
+			var v T
+			if _, err := getJSON(b, k, &v); err != nil {
+				return err
+			}
+			if keep == nil || keep(&v) {
+				list = append(list, &v)
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return list, nil
+}
+
 // deleteNamed removes name from b, or returns ENOTFOUND with msg.
 func deleteNamed(b *bolt.Bucket, name, msg string) error {
 	if name == "" || b.Get([]byte(name)) == nil {
@@ -237,18 +250,8 @@ func (s *WebhookService) FindWebhook(ctx context.Context, name string) (*modular
 
 // ListWebhooks returns every endpoint ordered by name.
 func (s *WebhookService) ListWebhooks(ctx context.Context) ([]*modulario.WebhookEndpoint, error) {
-	var list []*modulario.WebhookEndpoint
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketWebhooks).ForEach(func(k, _ []byte) error {
-			var e modulario.WebhookEndpoint
-			if _, err := getJSON(tx.Bucket(bucketWebhooks), k, &e); err != nil {
-				return err
-			}
-			list = append(list, &e)
-			return nil
-		})
-	})
-	return list, err // bbolt keys are sorted, so names are in order
+	// bbolt keys are sorted, so names are in order.
+	return listNamed[modulario.WebhookEndpoint](ctx, s.db, bucketWebhooks, nil)
 }
 
 // DeleteWebhook removes an endpoint. Returns ENOTFOUND.

@@ -32,21 +32,9 @@ func (s *PageService) FindPage(ctx context.Context, slug string) (*modulario.Pag
 // ListPages returns pages ordered by menu order, then title (Italian
 // collation, ignoring case), then slug.
 func (s *PageService) ListPages(ctx context.Context, filter modulario.PageFilter) ([]*modulario.Page, error) {
-	var list []*modulario.Page
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketPages)
-		return b.ForEach(func(k, _ []byte) error {
-			var p modulario.Page
-			if _, err := getJSON(b, k, &p); err != nil {
-				return err
-			}
-			if (filter.PublishedOnly && !p.Published) ||
-				(filter.Category != "" && !strings.EqualFold(p.Category, filter.Category)) {
-				return nil
-			}
-			list = append(list, &p)
-			return nil
-		})
+	list, err := listNamed(ctx, s.db, bucketPages, func(p *modulario.Page) bool {
+		return (!filter.PublishedOnly || p.Published) &&
+			(filter.Category == "" || strings.EqualFold(p.Category, filter.Category))
 	})
 	if err != nil {
 		return nil, err

@@ -125,20 +125,8 @@ func (s *UserService) FindUserByEmail(ctx context.Context, email string) (*modul
 // ListUsers returns users ordered by name (Italian collation, ignoring
 // case), then e-mail.
 func (s *UserService) ListUsers(ctx context.Context, filter modulario.UserFilter) ([]*modulario.User, error) {
-	var list []*modulario.User
-	err := s.db.view(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketUsers)
-		return b.ForEach(func(k, _ []byte) error {
-			var u modulario.User
-			if _, err := getJSON(b, k, &u); err != nil {
-				return err
-			}
-			if (filter.Role != "" && u.Role != filter.Role) || (filter.Office != "" && !u.InOffice(filter.Office)) {
-				return nil
-			}
-			list = append(list, &u)
-			return nil
-		})
+	list, err := listNamed(ctx, s.db, bucketUsers, func(u *modulario.User) bool {
+		return (filter.Role == "" || u.Role == filter.Role) && (filter.Office == "" || u.InOffice(filter.Office))
 	})
 	if err != nil {
 		return nil, err
