@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+
+	"github.com/modulario/modulario/schemas"
 )
 
 // Palette lists the field types in the order shown to staff.
@@ -123,18 +125,14 @@ func options(prop *object) []Option {
 	return out
 }
 
-// posted is how an HTML control posts value v.
+// posted is how an HTML control posts value v (schemas' convention, so the
+// editor's condition values match what the renderer compares).
 func posted(v any) string {
-	switch t := v.(type) {
-	case string:
-		return t
-	case json.Number:
-		return t.String()
-	case nil:
-		return ""
+	switch v.(type) {
+	case *object, []any:
+		v = plain(v)
 	}
-	b, _ := json.Marshal(plain(v))
-	return string(b)
+	return schemas.ValueString(v)
 }
 
 // schemaType returns the JSON type of prop (first non-null).
