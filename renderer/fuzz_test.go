@@ -2,19 +2,16 @@ package renderer_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/renderer"
 	"github.com/modulario/modulario/storage"
 )
@@ -28,21 +25,7 @@ func fuzzServer(tb testing.TB) http.Handler {
 	}
 	tb.Cleanup(func() { _ = db.Close() })
 	forms := storage.NewFormService(db)
-	def, err := os.ReadFile("testdata/form.json")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var meta modulario.Form
-	if err := json.Unmarshal(def, &meta); err != nil {
-		tb.Fatal(err)
-	}
-	ctx := context.Background()
-	if _, _, err := forms.SaveDraft(ctx, meta, def); err != nil {
-		tb.Fatal(err)
-	}
-	if _, err := forms.PublishDraft(ctx, meta.Slug); err != nil {
-		tb.Fatal(err)
-	}
+	publish(tb, forms, "testdata/form.json")
 	s, err := renderer.New(renderer.Config{
 		Forms: forms, Drafts: storage.NewDraftService(db), Submissions: storage.NewSubmissionService(db),
 		Attachments: storage.NewAttachmentService(db), BaseURL: "https://moduli.comune.example",

@@ -73,7 +73,7 @@ func newEnvDB(t *testing.T, mutate func(*storage.DB, *renderer.Config)) *env {
 }
 
 // publish imports a definition file and publishes it.
-func publish(t *testing.T, forms *storage.FormService, path string) {
+func publish(t testing.TB, forms *storage.FormService, path string) {
 	t.Helper()
 	def, err := os.ReadFile(path)
 	if err != nil {
