@@ -22,7 +22,17 @@ func (s *Server) compiledVersion(ctx context.Context, slug string, number int) (
 	if err != nil {
 		return nil, err
 	}
-	f, err := schemas.Load(ver.Definition)
+	return s.compileInto(key, ver.Definition)
+}
+
+// compileInto returns the definition compiled and cached under key,
+// compiling it only on a miss (when two requests race, the first stored
+// wins).
+func (s *Server) compileInto(key string, def json.RawMessage) (*schemas.Form, error) {
+	if v, ok := s.compiled.Load(key); ok {
+		return v.(*schemas.Form), nil
+	}
+	f, err := schemas.Load(def)
 	if err != nil {
 		// A stored version was valid when saved: this is our fault, not the citizen's.
 		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "invalid stored definition", Err: err}

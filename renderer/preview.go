@@ -65,16 +65,7 @@ func (s *Server) compiledPreview(ctx context.Context, slug string, number int) (
 	if err != nil {
 		return nil, err
 	}
-	key := slug + "@" + ver.Hash
-	if v, ok := s.compiled.Load(key); ok {
-		return v.(*schemas.Form), nil
-	}
-	f, err := schemas.Load(ver.Definition)
-	if err != nil {
-		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "invalid stored definition", Err: err}
-	}
-	v, _ := s.compiled.LoadOrStore(key, f)
-	return v.(*schemas.Form), nil
+	return s.compileInto(slug+"@"+ver.Hash, ver.Definition)
 }
 
 // markPreview sets what every page of a preview carries: no indexing, a
