@@ -129,7 +129,7 @@ func (s *Server) newEcho() *echo.Echo {
 	if s.cfg.TrustProxyHeaders {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	e.Use(web.RemoveMultipart, s.securityHeaders, s.limitBody, s.negotiateLang, s.loadSession)
+	e.Use(web.RemoveMultipart, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang, s.loadSession)
 	return e
 }
 

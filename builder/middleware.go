@@ -33,19 +33,6 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// limitBody caps every request body at MaxBodyBytes; reading past it fails
-// with *http.MaxBytesError, mapped to 413.
-func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			return modulario.Errorf(modulario.ETOOLARGE, "%s", s.t(c, "err.too_large"))
-		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
-		return next(c)
-	}
-}
-
 // langCookie remembers an explicit language choice on the staff side.
 const langCookie = "modulario_staff_lang"
 
@@ -112,3 +99,6 @@ func (s *Server) requireRoles(roles []modulario.Role, next echo.HandlerFunc) ech
 		return next(c)
 	}
 }
+
+// tooLargeMessage is the staff message for a body over MaxBodyBytes.
+func (s *Server) tooLargeMessage(c echo.Context) string { return s.t(c, "err.too_large") }

@@ -37,19 +37,6 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 
 func isStatic(path string) bool { return len(path) >= 8 && path[:8] == "/static/" }
 
-// limitBody caps every request body at MaxBodyBytes; reading past it fails
-// with *http.MaxBytesError, mapped to 413.
-func (s *Server) limitBody(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r := c.Request()
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			return modulario.Errorf(modulario.ETOOLARGE, "%s", msg.T(langOf(c), "err.too_large"))
-		}
-		r.Body = http.MaxBytesReader(c.Response(), r.Body, s.cfg.MaxBodyBytes)
-		return next(c)
-	}
-}
-
 // negotiateLang picks the reader's language once per request and remembers
 // whether it was chosen explicitly, so links and forms keep ?lang=.
 func (s *Server) negotiateLang(next echo.HandlerFunc) echo.HandlerFunc {
@@ -97,3 +84,6 @@ func link(c echo.Context, path string) string {
 func redirect(c echo.Context, path string) error {
 	return c.Redirect(http.StatusSeeOther, link(c, path))
 }
+
+// tooLargeMessage is the citizen's message for a body over MaxBodyBytes.
+func (s *Server) tooLargeMessage(c echo.Context) string { return msg.T(langOf(c), "err.too_large") }

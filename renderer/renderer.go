@@ -113,7 +113,7 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
-	e.Use(web.RemoveMultipart, s.securityHeaders, s.limitBody, s.negotiateLang)
+	e.Use(web.RemoveMultipart, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang)
 
 	// Every page answers HEAD too (monitoring, link checkers); net/http
 	// drops the body of HEAD responses.

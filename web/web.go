@@ -97,3 +97,19 @@ func Status(code string) (status int, ok bool) {
 	status, ok = statusOf[code]
 	return status, ok
 }
+
+// LimitBody caps every request body at max bytes: a declared length over
+// it is refused at once with ETOOLARGE and message(c); reading past it
+// fails with *http.MaxBytesError, which the error handlers map to 413.
+func LimitBody(max int64, message func(echo.Context) string) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > max {
+				return modulario.Errorf(modulario.ETOOLARGE, "%s", message(c))
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, max)
+			return next(c)
+		}
+	}
+}

@@ -2,10 +2,16 @@ package web_test
 
 import (
 	"bytes"
+	"errors"
 	"html/template"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/web"
@@ -57,5 +63,31 @@ func TestStatus(t *testing.T) {
 		if _, ok := web.Status(code); ok {
 			t.Errorf("Status(%q) is known; want a 500", code)
 		}
+	}
+}
+
+func TestLimitBody(t *testing.T) {
+	e := echo.New()
+	read := func(c echo.Context) error {
+		_, err := io.ReadAll(c.Request().Body)
+		return err
+	}
+	h := web.LimitBody(8, func(echo.Context) string { return "troppo grande" })(read)
+	run := func(body string, declared bool) error {
+		req := httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body))
+		if !declared {
+			req.ContentLength = -1
+		}
+		return h(e.NewContext(req, httptest.NewRecorder()))
+	}
+	if err := run("12345678", true); err != nil {
+		t.Errorf("body at the limit: %v", err)
+	}
+	if err := run("123456789", true); modulario.ErrorCode(err) != modulario.ETOOLARGE || modulario.ErrorMessage(err) != "troppo grande" {
+		t.Errorf("declared over the limit: %v, want ETOOLARGE with the message", err)
+	}
+	var tooBig *http.MaxBytesError
+	if err := run("123456789", false); !errors.As(err, &tooBig) {
+		t.Errorf("undeclared over the limit: %v, want *http.MaxBytesError", err)
 	}
 }
