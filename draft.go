@@ -22,6 +22,10 @@ type Draft struct {
 	// Preview marks a staff preview of an unpublished version: it walks the
 	// same steps and checks, but its final step stores no submission.
 	Preview bool `json:"preview,omitempty"`
+	// Channel and EnteredBy are set when staff enter a request for a
+	// citizen (SignEntry): the submission takes them over.
+	Channel   Channel `json:"channel,omitempty"`
+	EnteredBy string  `json:"entered_by,omitempty"`
 	// Step is the furthest step reached (1-based), so the stepper can mark
 	// confirmed steps and the resume link lands there.
 	Step      int       `json:"step"`

@@ -31,3 +31,24 @@ func TestPreviewToken(t *testing.T) {
 		}
 	}
 }
+
+func TestEntryToken(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	now := time.Unix(1_800_000_000, 0)
+	tok := modulario.SignEntry(key, "segnalazione", modulario.ChannelPhone, "u1", now.Add(time.Hour))
+	slug, ch, user, err := modulario.VerifyEntry(key, tok, now)
+	if err != nil || slug != "segnalazione" || ch != modulario.ChannelPhone || user != "u1" {
+		t.Fatalf("VerifyEntry = %q, %q, %q, %v", slug, ch, user, err)
+	}
+	if _, _, _, err := modulario.VerifyEntry(key, tok, now.Add(2*time.Hour)); modulario.ErrorCode(err) != modulario.EGONE {
+		t.Fatalf("expired: %v", err)
+	}
+	// A preview token is not an entry token, and a web channel is refused.
+	if _, _, _, err := modulario.VerifyEntry(key, modulario.SignPreview(key, "segnalazione", 1, now.Add(time.Hour)), now); err == nil {
+		t.Fatal("preview token accepted as entry")
+	}
+	web := modulario.SignEntry(key, "segnalazione", modulario.ChannelWeb, "u1", now.Add(time.Hour))
+	if _, _, _, err := modulario.VerifyEntry(key, web, now); modulario.ErrorCode(err) != modulario.EUNAUTHORIZED {
+		t.Fatalf("web channel: %v", err)
+	}
+}

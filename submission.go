@@ -57,15 +57,64 @@ type Submission struct {
 	Timeline    []Event         `json:"timeline,omitempty"`
 	CreatedAt   time.Time       `json:"created_at"`
 	UpdatedAt   time.Time       `json:"updated_at"`
+	// TakenInChargeAt is when the request first left "received" for a
+	// status other than withdrawn (C.SE.1.10: "data di presa in carico").
+	TakenInChargeAt *time.Time `json:"taken_in_charge_at,omitempty"`
+	// ClosedAt is when the request reached a closed status (concluded,
+	// rejected, withdrawn).
+	ClosedAt *time.Time `json:"closed_at,omitempty"`
+	// DueAt is the deadline: CreatedAt plus the form's deadline_days, set
+	// by the side that creates the request; nil when the form sets none.
+	DueAt *time.Time `json:"due_at,omitempty"`
+	// EnteredBy is the user ID of the staff member who entered a request
+	// for a citizen who phoned or came to the counter.
+	EnteredBy string `json:"entered_by,omitempty"`
 }
+
+// Open reports whether the request is still being worked on.
+func (s *Submission) Open() bool { return !s.Status.Closed() }
+
+// Overdue reports whether the request is open and its deadline passed.
+func (s *Submission) Overdue(now time.Time) bool {
+	return s.Open() && s.DueAt != nil && now.After(*s.DueAt)
+}
+
+// Timeline event types.
+const (
+	EventTypeReceived      = "received"       // the request arrived
+	EventTypeStatusChanged = "status_changed" // Status is the new status
+	EventTypeAssigned      = "assigned"       // Assignee is the new assignee ("" unassigned)
+	EventTypeRerouted      = "rerouted"       // Office is the new office, Message the reason
+	EventTypeNote          = "note"           // internal note by staff
+)
 
 // Event is one entry of a submission's timeline.
 type Event struct {
-	Type    string           `json:"type"` // e.g. "received"
+	Type    string           `json:"type"` // one of the EventType constants
 	Status  SubmissionStatus `json:"status,omitempty"`
 	Message string           `json:"message,omitempty"`
 	At      time.Time        `json:"at"`
+	// Actor is who caused the event: a user ID, ActorCitizen, "api:NAME"
+	// for an API token, or ActorSystem; empty on events older than this
+	// field.
+	Actor string `json:"actor,omitempty"`
+	// ActorName is the actor's name or e-mail at the time, for reading.
+	ActorName string `json:"actor_name,omitempty"`
+	// Internal events (notes, assignments, re-routing) are never shown to
+	// the citizen.
+	Internal bool   `json:"internal,omitempty"`
+	Office   string `json:"office,omitempty"`
+	Assignee string `json:"assignee,omitempty"`
+	// Attachments are the IDs of files sent with the event (a citizen's
+	// integration); they are also listed in Submission.Attachments.
+	Attachments []string `json:"attachments,omitempty"`
 }
+
+// Event actors that are not users.
+const (
+	ActorCitizen = "citizen"
+	ActorSystem  = "system"
+)
 
 // Attachment describes an uploaded file. Its content is stored apart from
 // the JSON of drafts and submissions.
@@ -117,6 +166,23 @@ type SubmissionService interface {
 	FindSubmissionByDraft(ctx context.Context, draftToken string) (*Submission, error)
 	// CountSubmissions returns the number of stored submissions.
 	CountSubmissions(ctx context.Context) (int, error)
+
+	// UpdateSubmission applies c (see Change) in one transaction, with
+	// outbox queued as EventStatusChanged messages, and returns the updated
+	// request. Returns ENOTFOUND, ECONFLICT when c.IfStatus is set and the
+	// request's status differs (someone else acted first), and EINVALID
+	// for an unknown status, a transition CanTransition refuses, an empty
+	// change, or attachments not owned by IntegrationOwner(id).
+	UpdateSubmission(ctx context.Context, id uint64, c Change, outbox ...*OutboxMessage) (*Submission, error)
+	// ListSubmissions returns one page of the requests matching f, from
+	// indexes (never a scan of every request). Returns EINVALID for a bad
+	// cursor or sort.
+	ListSubmissions(ctx context.Context, f InboxFilter) (*InboxPage, error)
+	// EachSubmission calls fn for every request matching f in f.Sort
+	// order, ignoring f.Limit and f.Cursor, reading in short transactions
+	// so a long export never blocks writers. fn's error stops the walk and
+	// is returned.
+	EachSubmission(ctx context.Context, f InboxFilter, fn func(*Submission) error) error
 }
 
 // AttachmentService stores file contents.

@@ -32,7 +32,16 @@ type Config struct {
 	Pages    modulario.PageService
 	Media    modulario.MediaService
 	Settings modulario.SettingsService
-	Assets   *themes.Assets
+	// The back-office (inbox, request detail, exports, dashboard, API):
+	// optional in tests of other areas; its routes answer 404 without
+	// Submissions.
+	Submissions modulario.SubmissionService
+	Workflow    modulario.WorkflowService
+	Attachments modulario.AttachmentService
+	Outbox      modulario.OutboxService
+	Ratings     modulario.RatingService
+	Tokens      modulario.TokenService
+	Assets      *themes.Assets
 	// BaseURL is the public URL; an "https://" URL makes cookies Secure.
 	BaseURL string
 	// SiteName is the comune's name, used until Settings carry one.
@@ -138,6 +147,11 @@ func (s *Server) routes() {
 	s.coreRoutes()
 	s.formRoutes()
 	s.pageRoutes()
+	s.inboxRoutes()     // inbox*.go: inbox, request detail, actions, staff entry
+	s.exportRoutes()    // export*.go: CSV, XLSX, attachments ZIP
+	s.dashboardRoutes() // dashboard*.go
+	s.tokenRoutes()     // token*.go: API tokens (admin screens)
+	s.apiRoutes()       // api*.go: /api/v1 with Bearer tokens
 }
 
 // route registers a staff route and records it in s.table. No roles means

@@ -17,6 +17,7 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/builder"
+	"github.com/modulario/modulario/notify"
 	"github.com/modulario/modulario/password"
 	"github.com/modulario/modulario/storage"
 	"golang.org/x/crypto/bcrypt"
@@ -51,6 +52,12 @@ type env struct {
 	Forms    *storage.FormService
 	Pages    *storage.PageService
 	Media    *storage.MediaService
+	// The back-office services.
+	Submissions *storage.SubmissionService
+	Attachments *storage.AttachmentService
+	Outbox      *storage.OutboxService
+	Ratings     *storage.RatingService
+	Workflow    *notify.Workflow
 }
 
 // newEnv opens a fresh database and starts the builder. mod, when given,
@@ -66,9 +73,14 @@ func newEnv(t *testing.T, mod ...func(*builder.Config)) *env {
 		Users: storage.NewUserService(db), Sessions: storage.NewSessionService(db),
 		Audit: storage.NewAuditService(db), Offices: storage.NewOfficeService(db),
 		Settings: storage.NewSettingsService(db), Forms: storage.NewFormService(db),
-		Pages: storage.NewPageService(db), Media: storage.NewMediaService(db)}
+		Pages: storage.NewPageService(db), Media: storage.NewMediaService(db),
+		Submissions: storage.NewSubmissionService(db), Attachments: storage.NewAttachmentService(db),
+		Outbox: storage.NewOutboxService(db), Ratings: storage.NewRatingService(db)}
+	e.Workflow = &notify.Workflow{Submissions: e.Submissions, Rules: notify.NewEngine(e.Forms)}
 	cfg := builder.Config{Forms: e.Forms, Offices: e.Offices, Users: e.Users, Sessions: e.Sessions,
 		Audit: e.Audit, Pages: e.Pages, Media: e.Media, Settings: e.Settings,
+		Submissions: e.Submissions, Workflow: e.Workflow, Attachments: e.Attachments,
+		Outbox: e.Outbox, Ratings: e.Ratings,
 		BaseURL: "http://example.test", SiteName: "Comune di Prova", PreviewKey: []byte("preview-key"),
 		Now: e.clock.Now}
 	for _, m := range mod {

@@ -53,19 +53,23 @@ func (v *View) Can(section string) bool {
 
 // sectionRoles lists the roles allowed in each nav section (admin always).
 var sectionRoles = map[string][]modulario.Role{
-	"home":     nil,
-	"forms":    {modulario.RoleEditor},
-	"pages":    {modulario.RoleEditor},
-	"users":    {modulario.RoleAdmin},
-	"offices":  {modulario.RoleAdmin},
-	"settings": {modulario.RoleAdmin},
-	"audit":    {modulario.RoleAdmin},
+	"home":      nil,
+	"inbox":     {modulario.RoleOperator},
+	"dashboard": {modulario.RoleOperator},
+	"tokens":    {modulario.RoleAdmin},
+	"forms":     {modulario.RoleEditor},
+	"pages":     {modulario.RoleEditor},
+	"users":     {modulario.RoleAdmin},
+	"offices":   {modulario.RoleAdmin},
+	"settings":  {modulario.RoleAdmin},
+	"audit":     {modulario.RoleAdmin},
 }
 
 // navPaths maps a nav section to its path below /admin/.
 var navPaths = map[string]string{
 	"forms": "moduli", "pages": "pagine", "users": "utenti", "offices": "uffici",
 	"settings": "impostazioni", "audit": "registro",
+	"inbox": "richieste", "dashboard": "cruscotto", "tokens": "token",
 }
 
 // view starts the View of a page: language, user, CSRF token, breadcrumb

@@ -26,6 +26,9 @@ type Definition struct {
 	Schema       json.RawMessage `json:"schema"`
 	UI           UI              `json:"ui"`
 	Confirmation string          `json:"confirmation,omitempty"` // Markdown
+	// DeadlineDays is the time the comune gives itself to conclude a
+	// request, in calendar days from its submission (C.SE.1.10); 0: none.
+	DeadlineDays int `json:"deadline_days,omitempty"`
 	// Rules are kept as raw JSON here; the notify package interprets them.
 	Rules []json.RawMessage `json:"rules,omitempty"`
 	// Templates are the form's own notification templates, by name; they

@@ -92,13 +92,15 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("notification channels: %w", err)
 	}
+	rules := notify.NewEngine(st.Forms)
+	workflow := &notify.Workflow{Submissions: st.Submissions, Rules: rules, Logger: logger}
 	handler, err := renderer.New(renderer.Config{
 		Forms:        st.Forms,
 		Drafts:       st.Drafts,
 		Submissions:  st.Submissions,
 		Attachments:  st.Attachments,
 		Ratings:      st.Ratings,
-		Rules:        notify.NewEngine(st.Forms),
+		Rules:        rules,
 		Pages:        st.Pages,
 		Settings:     st.Settings,
 		Media:        st.Media,
@@ -114,7 +116,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("building the citizen site: %w", err)
 	}
-	staff, err := newStaffSite(cfg, st, assets, previewKey, logger)
+	staff, err := newStaffSite(cfg, st, assets, previewKey, workflow, logger)
 	if err != nil {
 		return fmt.Errorf("building the staff site: %w", err)
 	}

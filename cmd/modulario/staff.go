@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/builder"
 	"github.com/modulario/modulario/themes"
 )
@@ -70,8 +71,13 @@ func createPreviewKey(path string) ([]byte, error) {
 }
 
 // newStaffSite builds the staff side (package builder) on st.
-func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byte, logger *slog.Logger) (http.Handler, error) {
+func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byte, workflow modulario.WorkflowService, logger *slog.Logger) (http.Handler, error) {
 	return builder.New(builder.Config{
+		Submissions:       st.Submissions,
+		Workflow:          workflow,
+		Attachments:       st.Attachments,
+		Outbox:            st.Outbox,
+		Ratings:           st.Ratings,
 		Forms:             st.Forms,
 		Offices:           st.Offices,
 		Users:             st.Users,
@@ -91,16 +97,30 @@ func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byt
 	})
 }
 
-// splitSites sends /admin and everything under /admin/ to staff, and every
-// other request to citizen.
+// staffAPIPrefixes are the /api/v1 paths of the staff API (Bearer tokens,
+// package builder); the rest of /api/v1 is the citizen side's.
+var staffAPIPrefixes = []string{"/api/v1/submissions", "/api/v1/offices"}
+
+// splitSites sends /admin and everything under /admin/, and the staff API,
+// to staff, and every other request to citizen.
 func splitSites(staff, citizen http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if p := r.URL.Path; p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") {
+		if p := r.URL.Path; p == adminPrefix || strings.HasPrefix(p, adminPrefix+"/") || isStaffAPI(p) {
 			staff.ServeHTTP(w, r)
 			return
 		}
 		citizen.ServeHTTP(w, r)
 	})
+}
+
+// isStaffAPI reports whether p is a path of the staff API.
+func isStaffAPI(p string) bool {
+	for _, prefix := range staffAPIPrefixes {
+		if p == prefix || strings.HasPrefix(p, prefix+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // sessionPurger is the part of SessionService the purge loop needs.

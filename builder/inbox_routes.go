@@ -1,0 +1,4 @@
+package builder
+
+// inboxRoutes registers the routes of this area (placeholder until it is built).
+func (s *Server) inboxRoutes() {}
