@@ -10,6 +10,10 @@ import (
 const (
 	EventReceived      = "submission.received"
 	EventStatusChanged = "submission.status_changed"
+	// EventLookup is not a rule event: it queues the tracking link for a
+	// citizen who found their request by number and e-mail or codice
+	// fiscale (template "link-pratica").
+	EventLookup = "submission.lookup"
 )
 
 // Notification channels.

@@ -174,6 +174,11 @@ type SubmissionService interface {
 	// for an unknown status, a transition CanTransition refuses, an empty
 	// change, or attachments not owned by IntegrationOwner(id).
 	UpdateSubmission(ctx context.Context, id uint64, c Change, outbox ...*OutboxMessage) (*Submission, error)
+	// QueueMessages queues notifications about request id outside a status
+	// change (e.g. EventLookup: the tracking link sent again to a citizen
+	// who lost it), durably, and wakes the dispatcher. msg.Event must be
+	// set. Returns ENOTFOUND.
+	QueueMessages(ctx context.Context, id uint64, outbox ...*OutboxMessage) error
 	// ListSubmissions returns one page of the requests matching f, from
 	// indexes (never a scan of every request). Returns EINVALID for a bad
 	// cursor or sort.

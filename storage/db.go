@@ -64,6 +64,8 @@ var (
 	bucketMedia               = []byte("media")                 // id → Media (without Data)
 	bucketMediaData           = []byte("media_data")            // id → bytes
 	bucketSettings            = []byte("settings")              // "site" → Settings
+	bucketTokens              = []byte("api_tokens")            // id → APIToken
+	bucketTokenHashes         = []byte("api_token_hashes")      // hex sha256 of secret → id
 )
 
 var allBuckets = [][]byte{
@@ -78,6 +80,7 @@ var allBuckets = [][]byte{
 	bucketUsers, bucketUserEmails, bucketSessions, bucketSessionsByUser,
 	bucketAudit, bucketAuditByActor, bucketAuditByTarget, bucketAuditByKind,
 	bucketPages, bucketMedia, bucketMediaData, bucketSettings,
+	bucketTokens, bucketTokenHashes,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the

@@ -19,3 +19,7 @@ func (s *SubmissionService) ListSubmissions(ctx context.Context, f modulario.Inb
 func (s *SubmissionService) EachSubmission(ctx context.Context, f modulario.InboxFilter, fn func(*modulario.Submission) error) error {
 	return nil
 }
+
+func (s *SubmissionService) QueueMessages(ctx context.Context, id uint64, outbox ...*modulario.OutboxMessage) error {
+	return modulario.Errorf(modulario.EINTERNAL, "not built")
+}
