@@ -71,6 +71,7 @@ $(DIST)/%.gz: $(DIST)/%
 
 build: assets
 	$(GO) build -o $(BIN) ./cmd/modulario
+	$(GO) build -o bin/smtpsink ./bench/smtpsink
 
 run: build
 	MODULARIO_DEMO=1 ./$(BIN) serve

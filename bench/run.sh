@@ -38,11 +38,12 @@ base="http://127.0.0.1:$port"
 go build -o "$work/smtpsink" ./bench/smtpsink
 go build -o "$work/storebench" ./bench/storebench
 go build -tags bench -o "$work/pagelimit" ./bench/pagelimit
+go build -o "$work/inboxbench" ./bench/inboxbench
 "$work/smtpsink" -smtp "127.0.0.1:$smtp_port" -http "127.0.0.1:$sink_port" 2>"$work/sink.log" &
 sink=$!
 pid= limit=
 trap 'kill $pid $sink $limit 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-export MODULARIO_ADDR="127.0.0.1:$port" MODULARIO_DATA_DIR="$work/data" MODULARIO_LOG_LEVEL=warn \
+export MODULARIO_DEMO_PASSWORD=bench-password-2026 MODULARIO_ADDR="127.0.0.1:$port" MODULARIO_DATA_DIR="$work/data" MODULARIO_LOG_LEVEL=warn \
   MODULARIO_SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none" MODULARIO_MAIL_FROM="noreply@comune.example"
 start_server() {
   "$bin" serve "$@" >>"$work/server.log" 2>&1 &
@@ -160,6 +161,7 @@ seeded=$(( million - created_total ))
 seed_out=$("$bin" dev seed --submissions "$seeded" 2>/dev/null)
 seed_rate=$(grep -o '([0-9]* submissions/s)' <<<"$seed_out" | tr -dc 0-9)
 db_mib=$(du -m "$work/data/modulario.db" | cut -f1)
+inbox_out=$("$work/inboxbench" -db "$work/data/modulario.db")
 t0=$(date +%s%N)
 "$bin" serve >>"$work/server.log" 2>&1 &
 pid=$!
@@ -167,6 +169,41 @@ until curl -fs "$base/healthz" >/dev/null; do sleep 0.005; done
 cold_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 curl -fs "$base/servizi/$slug" >/dev/null
 rss_full=$(rss_mib)
+
+# The inbox at 1,000,000 requests: storage first pages, then over HTTP.
+while read -r line; do
+  name=$(grep -o 'name=[^ ]*' <<<"$line" | cut -d= -f2)
+  case $name in ""|each_office) continue ;; esac
+  row "  inbox first page (storage): $name" "1" "-" "$(grep -o 'p50_ms=[^ ]*' <<<"$line" | cut -d= -f2)ms" \
+    "$(grep -o 'p99_ms=[^ ]*' <<<"$line" | cut -d= -f2)ms" "$(grep -o ' n=[0-9]*' <<<"$line" | tr -d ' ') results"
+done <<<"$inbox_out"
+each=$(grep 'each_office' <<<"$inbox_out" || true)
+[ -z "$each" ] || row "  EachSubmission, one office, full walk" "1" "$(grep -o 'rows_per_s=[0-9]*' <<<"$each" | cut -d= -f2)" "-" "-" "$each"
+jar=$work/cookies
+curl -fs -c "$jar" -b "$jar" "$base/admin/login" >"$work/login.html"
+login_token=$(grep -o 'name="_login" value="[^"]*"' "$work/login.html" | sed 's/.*value="//; s/"$//')
+curl -fs -o /dev/null -c "$jar" -b "$jar" -H "Origin: $base" --data-urlencode "_login=$login_token" \
+  --data-urlencode "email=admin@comune.example" --data-urlencode "password=$MODULARIO_DEMO_PASSWORD" "$base/admin/login"
+cookie=$(awk '$6 != "modulario_login" && NF >= 7 {printf "%s=%s; ", $6, $7}' "$jar")
+for q in "" "stato=received" "q=lampione" "ordine=scadenza"; do
+  curl -fs -o /dev/null -H "Cookie: $cookie" "$base/admin/richieste?$q" || { echo "inbox page failed (login?)" >&2; break; }
+  wrkrun 4 5s "$base/admin/richieste?$q" -H "Cookie: $cookie"
+  row "GET /admin/richieste?$q (first page, HTTP)" 4 "$rps" "$p50" "$p99" "signed-in admin, every office; server CPU $srv_cpu"
+done
+
+# Exports of every request, streamed; the peak RSS while they run.
+for fmt in csv xlsx; do
+  (peak=0; while kill -0 "$pid" 2>/dev/null; do r=$(rss_mib); [ "$r" -gt "$peak" ] && peak=$r && echo "$peak" >"$work/peak.$fmt"; sleep 0.2; done) &
+  sampler=$!
+  t0=$(date +%s%N)
+  curl -fs -H "Cookie: $cookie" -o "$work/export.$fmt" "$base/admin/richieste/esporta.$fmt" || echo "export $fmt failed" >&2
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kill "$sampler" 2>/dev/null; wait "$sampler" 2>/dev/null || true
+  if [ "$fmt" = csv ]; then n=$(( $(wc -l <"$work/export.csv") - 1 )); else n=$million; fi
+  row "export of every request, $fmt" 1 "$(awk -v n="$n" -v ms="$ms" 'BEGIN {printf "%.0f", n * 1000 / (ms > 0 ? ms : 1)}')" "-" "-" \
+    "$n rows in $((ms / 1000)) s, $(du -m "$work/export.$fmt" | cut -f1) MiB; server peak RSS $(cat "$work/peak.$fmt" 2>/dev/null || echo ?) MiB"
+  rm -f "$work/export.$fmt"
+done
 
 echo
 echo "Modulario load benchmark, $(date -u +%Y-%m-%d): $cores cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"

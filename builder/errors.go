@@ -25,7 +25,8 @@ type tooManyError struct{ Message string }
 func (e *tooManyError) Error() string { return "too many requests" }
 
 // handleError is echo's only error handler: it maps every error to a
-// status and answers with an Italian page in the admin layout. Pages that
+// status and answers with an Italian page in the admin layout (under
+// /api/, with a problem document: see apiError). Pages that
 // need a session redirect to the login page instead of a 401 page. Only
 // unexpected errors are logged.
 func (s *Server) handleError(err error, c echo.Context) {
@@ -33,6 +34,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if errors.Is(err, context.Canceled) {
+		return
+	}
+	if isAPIPath(c.Request().URL.Path) { // the Bearer-token API answers problem+json (api.go)
+		s.apiError(err, c)
 		return
 	}
 	status, message := s.classify(c, err)

@@ -2,6 +2,7 @@ package builder
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,13 +15,15 @@ import (
 type settingsData struct {
 	Meta    formedit.Meta
 	Offices []*modulario.Office
+	// Deadline is the deadline input as typed ("" for none).
+	Deadline string
 }
 
 // metaInputIDs maps JSON pointers of the descriptive part to inputs.
 var metaInputIDs = map[string]string{
 	"/title": "title", "/summary": "summary", "/description": "description",
 	"/requirements": "requirements", "/category": "category", "/office": "office",
-	"/privacy": "privacy", "/confirmation": "confirmation",
+	"/privacy": "privacy", "/confirmation": "confirmation", "/deadline_days": "deadline_days",
 	"title": "title", "summary": "summary", "office": "office", "privacy": "privacy",
 }
 
@@ -35,6 +38,9 @@ func (s *Server) formSettings(c echo.Context) error {
 		return err
 	}
 	d := &settingsData{Meta: ed.Doc.View().Meta, Offices: offices}
+	if d.Meta.DeadlineDays > 0 {
+		d.Deadline = strconv.Itoa(d.Meta.DeadlineDays)
+	}
 	return s.renderEditor(c, http.StatusOK, ed, "settings", s.t(c, "fe.tab.settings"), d, nil)
 }
 
@@ -58,8 +64,11 @@ func (s *Server) formSettingsSave(c echo.Context) error {
 	}{{&m.Description, "description"}, {&m.Requirements, "requirements"}, {&m.Privacy, "privacy"}, {&m.Confirmation, "confirmation"}} {
 		*k.dst = strings.TrimSpace(strings.ReplaceAll(c.FormValue(k.name), "\r\n", "\n"))
 	}
-	d := &settingsData{Meta: m, Offices: offices}
+	d := &settingsData{Meta: m, Offices: offices, Deadline: trimmed(c, "deadline_days")}
 	var errs []FieldError
+	if m.DeadlineDays, err = parseDeadline(d.Deadline); err != nil {
+		errs = append(errs, FieldError{ID: "deadline_days", Message: s.t(c, "fe.settings.err_deadline")})
+	}
 	if m.Title == "" {
 		errs = append(errs, FieldError{ID: "title", Message: s.t(c, "fe.forms.err_title")})
 	}
@@ -84,6 +93,22 @@ func (s *Server) formSettingsSave(c echo.Context) error {
 		return s.renderEditor(c, http.StatusUnprocessableEntity, ed, "settings", s.t(c, "fe.tab.settings"), d, errs)
 	}
 	return c.Redirect(http.StatusSeeOther, formsPath+"/"+ed.Form.Slug+"/impostazioni?ok=ok.fe_saved")
+}
+
+// maxDeadlineDays is the longest deadline a form may set (two years).
+const maxDeadlineDays = 730
+
+// parseDeadline reads the deadline in days: "" is none (0), otherwise a
+// whole number from 1 to maxDeadlineDays.
+func parseDeadline(v string) (int, error) {
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxDeadlineDays {
+		return 0, strconv.ErrRange
+	}
+	return n, nil
 }
 
 // officeExists reports whether slug names one of offices.

@@ -16,6 +16,8 @@ type homeView struct {
 	Users int
 	// Counted reports which counts are shown (the viewer's role).
 	ShowForms, ShowPages, ShowUsers bool
+	// ShowInbox links the requests inbox (operators and admins).
+	ShowInbox bool
 }
 
 // home shows the dashboard: a welcome, counts and links to the areas the
@@ -23,7 +25,8 @@ type homeView struct {
 func (s *Server) home(c echo.Context) error {
 	u := userOf(c)
 	ctx := c.Request().Context()
-	hv := &homeView{Name: u.Name}
+	hv := &homeView{Name: u.Name,
+		ShowInbox: s.cfg.Submissions != nil && hasRole(u, modulario.RoleOperator)}
 	if hv.Name == "" {
 		hv.Name = u.Email
 	}

@@ -22,7 +22,7 @@ const site = useDemoSite({ env: { MODULARIO_DEMO_PASSWORD: password } });
 // previewToken signs a preview link like modulario.SignPreview.
 function previewToken(slug, version, expUnix) {
   const key = fs.readFileSync(path.join(site.server.dataDir, 'preview.key'));
-  const payload = `${slug}.${version}.${expUnix}`;
+  const payload = `${slug}\x1f${version}\x1f${expUnix}`;
   const mac = crypto.createHmac('sha256', key).update(`modulario-preview\x00${payload}`).digest('base64url');
   return `${Buffer.from(payload).toString('base64url')}.${mac}`;
 }

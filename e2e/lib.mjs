@@ -314,3 +314,100 @@ export async function adminLogin(page, site, email, password = demoPassword) {
     throw new Error(`login as ${email} refused: ${alert.join(' ') || 'no message'}`);
   }
 }
+
+/**
+ * Starts bin/smtpsink (built by make build) keeping the last messages, on
+ * free loopback ports. Returns {smtpURL, env, messages(to?), clear(), stop()}:
+ * smtpURL is what MODULARIO_SMTP_URL takes, env holds MODULARIO_SMTP_URL and
+ * MODULARIO_MAIL_FROM for startServer({env}); messages resolves to the kept
+ * messages ({from, to[], subject, text, html, attachments[], header}), only
+ * those sent to `to` when given.
+ */
+export async function startMailSink({ keep = 500, from = 'Comune di Esempio <noreply@comune.example>' } = {}) {
+  const bin = path.join(repoRoot, 'bin', 'smtpsink');
+  if (!fs.existsSync(bin)) throw new Error(`${bin} does not exist: run make build`);
+  for (let attempt = 1; ; attempt++) {
+    const [smtpPort, httpPort] = [await freePort(), await freePort()];
+    const child = spawn(bin, ['-keep', String(keep), '-smtp', `127.0.0.1:${smtpPort}`, '-http', `127.0.0.1:${httpPort}`],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c) => { stderr += c; });
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    const api = `http://127.0.0.1:${httpPort}/messages`;
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        await exited;
+      }
+    };
+    try {
+      await Promise.race([
+        waitSink(`http://127.0.0.1:${httpPort}/count`, smtpPort),
+        exited.then(() => { throw new Error(`smtpsink exited: ${stderr}`); }),
+      ]);
+    } catch (err) {
+      await stop();
+      if (attempt < 3 && /address already in use/.test(err.message)) continue;
+      throw err;
+    }
+    const smtpURL = `smtp://127.0.0.1:${smtpPort}?tls=none`;
+    return {
+      smtpURL,
+      env: { MODULARIO_SMTP_URL: smtpURL, MODULARIO_MAIL_FROM: from },
+      async messages(to) {
+        const res = await fetch(to ? `${api}?to=${encodeURIComponent(to)}` : api);
+        if (!res.ok) throw new Error(`GET ${api}: ${res.status}`);
+        return res.json();
+      },
+      async clear() {
+        const res = await fetch(api, { method: 'DELETE' });
+        if (!res.ok) throw new Error(`DELETE ${api}: ${res.status}`);
+      },
+      stop,
+    };
+  }
+}
+
+// waitSink waits until the sink answers over HTTP and accepts SMTP connections.
+async function waitSink(countURL, smtpPort) {
+  const deadline = Date.now() + 10000;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(countURL, { signal: AbortSignal.timeout(1000) });
+      await res.arrayBuffer();
+      await new Promise((resolve, reject) => {
+        const sock = net.connect(smtpPort, '127.0.0.1', () => { sock.destroy(); resolve(); });
+        sock.on('error', reject);
+      });
+      return;
+    } catch (err) {
+      last = err.cause?.code || err.code || err.message;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`smtpsink not ready after 10 s (${last})`);
+}
+
+/**
+ * Polls sink until a message to `to` whose subject matches `subject` (a
+ * RegExp or a substring; any subject when omitted) and, when given, whose
+ * text matches `text`, has arrived; returns the newest such message. `after`
+ * skips messages already seen: pass a count from (await sink.messages(to)).length.
+ * Fails after timeoutMs listing the subjects that did arrive.
+ */
+export async function waitForMail(sink, { to, subject, text, after = 0, timeoutMs = 15000 } = {}) {
+  const matches = (value, want) => want === undefined ||
+    (want instanceof RegExp ? want.test(value) : String(value).includes(want));
+  const deadline = Date.now() + timeoutMs;
+  let seen = [];
+  for (;;) {
+    seen = (await sink.messages(to)).slice(after);
+    const found = seen.filter((m) => matches(m.subject, subject) && matches(m.text || m.html, text));
+    if (found.length > 0) return found[found.length - 1];
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no email to ${to ?? 'anyone'} with subject ${subject ?? '(any)'}${text ? ` and text ${text}` : ''} ` +
+    `within ${timeoutMs} ms; arrived: ${seen.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ') || 'nothing'}`);
+}

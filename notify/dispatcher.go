@@ -303,6 +303,8 @@ func defaultTemplate(om *modulario.OutboxMessage, a Action) string {
 	switch {
 	case om.Event == modulario.EventStatusChanged:
 		return "aggiornamento-stato"
+	case om.Event == modulario.EventLookup:
+		return "link-pratica"
 	case a.Notify == modulario.ChannelEmailMsg && string(a.To) != `"citizen"`,
 		a.Notify == modulario.ChannelWebhook:
 		return "nuova-richiesta"

@@ -10,7 +10,10 @@ import (
 )
 
 // Builtin are the Italian default templates; a form's templates override
-// them by name.
+// them by name. Besides the placeholders of schemas.Placeholders they use
+// two blocks only they may use: {{messaggio-ufficio}} (the office's message
+// as a paragraph, or nothing) and {{istruzioni-integrazione}} (how to
+// answer a request for integration, or nothing).
 var Builtin = map[string]schemas.Template{
 	"richiesta-ricevuta": {
 		Subject: "Richiesta {{numero}} ricevuta: {{modulo}}",
@@ -30,8 +33,25 @@ var Builtin = map[string]schemas.Template{
 		Subject: "Richiesta {{numero}}: {{stato}}",
 		Body: "Gentile cittadina, gentile cittadino,\n\n" +
 			"la sua richiesta **{{modulo}}** numero **{{numero}}** è ora: **{{stato}}**.\n\n" +
+			"{{messaggio-ufficio}}{{istruzioni-integrazione}}" +
 			"Trova i dettagli e la cronologia della richiesta a questo indirizzo:\n{{link}}\n\n" +
 			"Cordiali saluti,\n{{ufficio}}",
+	},
+	"integrazione-ricevuta": {
+		Subject: "Richiesta {{numero}}: integrazione ricevuta",
+		Body: "Il cittadino ha risposto alla richiesta di integrazione per **{{modulo}}**.\n\n" +
+			"- Numero: **{{numero}}**\n- Ufficio: {{ufficio}}\n- Scadenza: {{scadenza}}\n\n" +
+			"## Messaggio del cittadino\n\n{{messaggio}}\n\n" +
+			"I file allegati sono nella scheda della richiesta, nell'area riservata.",
+	},
+	"link-pratica": {
+		Subject: "Il link per seguire la richiesta {{numero}}",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"ci è stato chiesto di inviarle di nuovo il link privato della richiesta **{{modulo}}** " +
+			"numero **{{numero}}**, inviata il {{data}}.\n\n" +
+			"Può seguire lo stato della richiesta a questo indirizzo:\n{{link}}\n\n" +
+			"Non condivida il link: chi lo possiede può vedere la richiesta. " +
+			"Se non ha chiesto lei il link, può ignorare questo messaggio.\n\nCordiali saluti,\n{{ufficio}}",
 	},
 }
 
@@ -39,12 +59,20 @@ var Builtin = map[string]schemas.Template{
 var statusLabels = map[modulario.SubmissionStatus]string{
 	modulario.StatusReceived:   "ricevuta",
 	modulario.StatusInCharge:   "presa in carico",
-	modulario.StatusWaiting:    "in attesa di integrazioni",
-	modulario.StatusIntegrated: "integrazioni ricevute",
+	modulario.StatusWaiting:    "in attesa di integrazione",
+	modulario.StatusIntegrated: "integrazione ricevuta",
 	modulario.StatusConcluded:  "conclusa",
 	modulario.StatusRejected:   "respinta",
-	modulario.StatusWithdrawn:  "ritirata",
+	modulario.StatusWithdrawn:  "annullata dal cittadino",
 }
+
+// builtinBlocks are the placeholders only the built-in templates use.
+var builtinBlocks = []string{"messaggio-ufficio", "istruzioni-integrazione"}
+
+// integrationHelp tells the citizen how to answer a request for
+// integration (block {{istruzioni-integrazione}}).
+const integrationHelp = "Per rispondere apra il link della richiesta qui sotto e usi il modulo " +
+	"«Rispondi all'ufficio»: può scrivere un messaggio e allegare dei file.\n\n"
 
 // StatusLabel is a status in Italian ("presa in carico").
 func StatusLabel(s modulario.SubmissionStatus) string {
@@ -99,11 +127,21 @@ func Render(tpl schemas.Template, d TemplateData) (subject, md string) {
 	return strings.TrimSpace(subject), md
 }
 
+// renderText fills the body's placeholders without Markdown escaping, for
+// the plain-text part: a link stays exactly the URL (an escaped "\_"
+// inside a token would break it).
+func renderText(tpl schemas.Template, d TemplateData) string {
+	data := decodeAnswers(d.Submission.Data)
+	return schemas.ExpandPlaceholders(tpl.Body, func(name string) string {
+		return d.value(name, data, false)
+	})
+}
+
 // RenderMessage renders tpl into m's Subject, Markdown, HTML and Text.
 func RenderMessage(m *Message, tpl schemas.Template, d TemplateData) {
 	m.Subject, m.Markdown = Render(tpl, d)
 	m.HTML = string(markdown.ToHTMLOnce(m.Markdown)) // unique per message: not memoised
-	m.Text = m.Markdown
+	m.Text = renderText(tpl, d)
 }
 
 // value is the text of one placeholder; escape marks Markdown context.
@@ -119,15 +157,15 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 	case "numero":
 		return esc(s.Number)
 	case "link":
-		return esc(d.TrackingURL)
+		if escape && d.TrackingURL != "" {
+			// A CommonMark autolink: clickable in HTML, never escaped inside.
+			return "<" + d.TrackingURL + ">"
+		}
+		return d.TrackingURL
 	case "modulo":
 		return esc(d.Form.Def.Title)
 	case "stato":
-		st := d.Status
-		if st == "" {
-			st = s.Status
-		}
-		return esc(StatusLabel(st))
+		return esc(StatusLabel(d.status()))
 	case "ufficio":
 		if d.Office != nil {
 			return esc(d.Office.Name)
@@ -135,6 +173,26 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 		return esc(s.Office)
 	case "data":
 		return s.CreatedAt.In(rome).Format("02/01/2006 15:04")
+	case "scadenza":
+		if s.DueAt == nil {
+			return ""
+		}
+		return s.DueAt.In(rome).Format("02/01/2006")
+	case "messaggio":
+		if e := d.statusEvent(); e != nil {
+			return esc(e.Message)
+		}
+		return ""
+	case "messaggio-ufficio":
+		if e := d.statusEvent(); e != nil && e.Message != "" && e.Actor != modulario.ActorCitizen {
+			return "Messaggio dell'ufficio:\n\n" + esc(e.Message) + "\n\n"
+		}
+		return ""
+	case "istruzioni-integrazione":
+		if d.status() == modulario.StatusWaiting {
+			return integrationHelp
+		}
+		return ""
 	case "risposte":
 		return SummaryMarkdown(d.Form.Summary(data, "it", d.Files))
 	}
@@ -142,6 +200,27 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 		return esc(d.answer(path, data))
 	}
 	return ""
+}
+
+// status is the status the message is about: Status, else the request's.
+func (d TemplateData) status() modulario.SubmissionStatus {
+	if d.Status != "" {
+		return d.Status
+	}
+	return d.Submission.Status
+}
+
+// statusEvent is the latest citizen-visible change to the message's
+// status, whose Message is {{messaggio}}; nil if none.
+func (d TemplateData) statusEvent() *modulario.Event {
+	st := d.status()
+	tl := d.Submission.Timeline
+	for i := len(tl) - 1; i >= 0; i-- {
+		if e := &tl[i]; e.Type == modulario.EventTypeStatusChanged && !e.Internal && e.Status == st {
+			return e
+		}
+	}
+	return nil
 }
 
 // answer is one answer in display form, found by field path.

@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestRenderPlaceholdersAndEscaping(t *testing.T) {
 	tpl := schemas.Template{Subject: "{{numero}} {{stato}} {{risposta.descrizione}}",
 		Body: "{{modulo}} {{data}} {{link}} {{ufficio}} [{{risposta.tipo}}] {{risposta.indirizzo/via}} {{ignoto}}\n\n{{risposta.descrizione}}\n\n{{risposte}}"}
 	m := &Message{Submission: s}
-	RenderMessage(m, tpl, TemplateData{Form: f, Submission: s, Office: &modulario.Office{Name: "URP"}, TrackingURL: "https://c.it/pratiche/tok"})
+	RenderMessage(m, tpl, TemplateData{Form: f, Submission: s, Office: &modulario.Office{Name: "URP"}, TrackingURL: "https://c.it/pratiche/t_o_k"})
 	if m.Subject != "2026-0000042 presa in carico **x** <script>alert(1)</script> # titolo" {
 		t.Errorf("subject = %q", m.Subject)
 	}
@@ -37,8 +38,13 @@ func TestRenderPlaceholdersAndEscaping(t *testing.T) {
 		strings.Contains(m.HTML, "<h1") || !strings.Contains(m.HTML, "&lt;script&gt;") || !strings.Contains(m.HTML, "**x**") {
 		t.Errorf("unsafe rendering:\n%s", m.HTML)
 	}
-	if m.Text != m.Markdown {
-		t.Error("text is not the markdown")
+	// The link works in both parts: clickable in HTML, the exact URL in the
+	// plain text (no Markdown escape of "_").
+	if !strings.Contains(m.HTML, `href="https://c.it/pratiche/t_o_k"`) {
+		t.Errorf("HTML lacks the link:\n%s", m.HTML)
+	}
+	if !strings.Contains(m.Text, " https://c.it/pratiche/t_o_k ") || strings.Contains(m.Text, `\_`) {
+		t.Errorf("text part breaks the link:\n%s", m.Text)
 	}
 }
 
@@ -49,7 +55,7 @@ func TestBuiltinTemplatesUseOnlyKnownPlaceholders(t *testing.T) {
 	}
 	for name, tpl := range Builtin {
 		schemas.ExpandPlaceholders(tpl.Subject+tpl.Body, func(p string) string {
-			if !f.KnownPlaceholder(p) {
+			if !f.KnownPlaceholder(p) && !slices.Contains(builtinBlocks, p) {
 				t.Errorf("%s: unknown placeholder %q", name, p)
 			}
 			return ""
@@ -60,6 +66,72 @@ func TestBuiltinTemplatesUseOnlyKnownPlaceholders(t *testing.T) {
 	}
 	if !strings.Contains(Builtin["nuova-richiesta"].Body, "{{risposte}}") {
 		t.Error("the office template lacks the answers")
+	}
+}
+
+func TestMessageAndDeadlinePlaceholders(t *testing.T) {
+	st := newStore(t)
+	publish(t, st, "")
+	f, err := NewEngine(st.forms).Form(context.Background(), "segnalazione", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := time.Date(2026, 4, 9, 21, 59, 59, 0, time.UTC) // 23:59:59 in Rome
+	s := submission(`{}`)
+	s.Number, s.Status, s.DueAt = "2026-0000007", modulario.StatusWaiting, &due
+	s.Timeline = []modulario.Event{
+		{Type: modulario.EventTypeStatusChanged, Status: modulario.StatusWaiting, Message: "Prima richiesta"},
+		{Type: modulario.EventTypeNote, Message: "nota interna", Internal: true},
+		{Type: modulario.EventTypeStatusChanged, Status: modulario.StatusInCharge, Message: "Ripresa"},
+		{Type: modulario.EventTypeStatusChanged, Status: modulario.StatusWaiting, Message: "Manca la *planimetria*"},
+		{Type: modulario.EventTypeStatusChanged, Status: modulario.StatusWaiting, Message: "nascosto", Internal: true},
+	}
+	tpl := schemas.Template{Subject: "{{scadenza}}", Body: "[{{messaggio}}]"}
+	subj, md := Render(tpl, TemplateData{Form: f, Submission: s, Status: modulario.StatusWaiting})
+	if subj != "09/04/2026" || md != `[Manca la \*planimetria\*]` {
+		t.Errorf("waiting: subject %q body %q", subj, md)
+	}
+	// The message of the status the outbox message is about, not the latest.
+	if _, md := Render(tpl, TemplateData{Form: f, Submission: s, Status: modulario.StatusInCharge}); md != "[Ripresa]" {
+		t.Errorf("in charge: body %q", md)
+	}
+	s.DueAt = nil
+	if subj, md := Render(tpl, TemplateData{Form: f, Submission: s, Status: modulario.StatusConcluded}); subj != "" || md != "[]" {
+		t.Errorf("no deadline, no message: %q %q", subj, md)
+	}
+
+	// The default status update shows the office's message and, while
+	// waiting for an integration, how to answer.
+	_, md = Render(Builtin["aggiornamento-stato"], TemplateData{Form: f, Submission: s, Status: modulario.StatusWaiting})
+	for _, want := range []string{"Messaggio dell'ufficio:", `Manca la \*planimetria\*`, "Rispondi all'ufficio", "in attesa di integrazione"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("aggiornamento-stato lacks %q:\n%s", want, md)
+		}
+	}
+	_, md = Render(Builtin["aggiornamento-stato"], TemplateData{Form: f, Submission: s, Status: modulario.StatusConcluded})
+	if strings.Contains(md, "Messaggio dell'ufficio") || strings.Contains(md, "Rispondi all'ufficio") {
+		t.Errorf("concluded without message shows the optional blocks:\n%s", md)
+	}
+	// A citizen's own text is not presented as the office's message.
+	s.Timeline = append(s.Timeline, modulario.Event{Type: modulario.EventTypeStatusChanged,
+		Status: modulario.StatusIntegrated, Message: "Ecco il file", Actor: modulario.ActorCitizen})
+	_, md = Render(Builtin["aggiornamento-stato"], TemplateData{Form: f, Submission: s, Status: modulario.StatusIntegrated})
+	if strings.Contains(md, "Messaggio dell'ufficio") {
+		t.Errorf("citizen's text shown as the office's:\n%s", md)
+	}
+	_, md = Render(Builtin["integrazione-ricevuta"], TemplateData{Form: f, Submission: s, Status: modulario.StatusIntegrated})
+	if !strings.Contains(md, "Ecco il file") {
+		t.Errorf("integrazione-ricevuta lacks the citizen's text:\n%s", md)
+	}
+}
+
+func TestDefaultTemplateOfLookup(t *testing.T) {
+	om := &modulario.OutboxMessage{Event: modulario.EventLookup}
+	if got := defaultTemplate(om, Action{Notify: "email", To: []byte(`"citizen"`)}); got != "link-pratica" {
+		t.Errorf("lookup default template = %q", got)
+	}
+	if !strings.Contains(Builtin["link-pratica"].Body, "{{link}}") {
+		t.Error("link-pratica lacks the link")
 	}
 }
 

@@ -67,6 +67,7 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	sub := &modulario.Submission{
 		FormSlug: form.Slug, Version: form.Published, Office: compiled.Def.Office,
 		Status: modulario.StatusReceived, Channel: modulario.ChannelAPI,
+		DueAt: s.dueAt(compiled.Def.DeadlineDays),
 	}
 	if err := s.createAPISubmission(c, sub, data, uploads); err != nil {
 		return err

@@ -128,11 +128,11 @@ var msg = i18n.Catalog{
 
 		"status.received":             "Ricevuta",
 		"status.in_charge":            "Presa in carico",
-		"status.waiting_integration":  "In attesa di integrazioni",
-		"status.integration_received": "Integrazioni ricevute",
+		"status.waiting_integration":  "In attesa di integrazione",
+		"status.integration_received": "Integrazione ricevuta",
 		"status.concluded":            "Conclusa",
 		"status.rejected":             "Respinta",
-		"status.withdrawn":            "Ritirata",
+		"status.withdrawn":            "Annullata dal cittadino",
 
 		"err.not_found":          "La pagina che cerchi non esiste o il servizio non è più disponibile.",
 		"err.tracking_not_found": "Non troviamo nessuna richiesta con questo link. Controlla di averlo copiato per intero.",
@@ -302,7 +302,7 @@ var msg = i18n.Catalog{
 		"status.integration_received": "Information received",
 		"status.concluded":            "Concluded",
 		"status.rejected":             "Rejected",
-		"status.withdrawn":            "Withdrawn",
+		"status.withdrawn":            "Withdrawn by the citizen",
 
 		"err.not_found":          "The page you are looking for does not exist or the service is no longer available.",
 		"err.tracking_not_found": "We cannot find a request with this link. Check that you copied all of it.",

@@ -33,6 +33,9 @@ type Config struct {
 	// Rules routes new submissions and queues their notifications; when nil
 	// submissions keep the form's office and notify nobody.
 	Rules modulario.RuleEngine
+	// Workflow applies the citizen's actions on the tracking page (answer
+	// a request for integration, withdraw); when nil they are not offered.
+	Workflow modulario.WorkflowService
 	// Pages are the landing pages of the catalogue (/pagine/{slug}); nil
 	// serves none.
 	Pages modulario.PageService
@@ -55,8 +58,11 @@ type Config struct {
 	// MaxBodyBytes caps request bodies (default 25 MB); uploads are also
 	// capped per field by the definition.
 	MaxBodyBytes int64
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// TrustProxy takes the client address (lookup rate limit) from
+	// X-Forwarded-For; only behind the comune's own reverse proxy.
+	TrustProxy bool
+	Now        func() time.Time
+	Logger     *slog.Logger
 }
 
 // Server is the citizen-side HTTP handler.
@@ -69,6 +75,8 @@ type Server struct {
 	compiled sync.Map
 	// settings caches the comune's settings for a few seconds.
 	settings settingsCache
+	// lookups limits the attempts of the lost-link lookup.
+	lookups *lookupLimiter
 }
 
 // New validates cfg, parses templates and builds the routes.
@@ -92,7 +100,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.SiteName = "Comune"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, loc: time.Local}
+	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter()}
 	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
 		s.loc = loc
 	}
@@ -113,6 +121,12 @@ func (s *Server) routes() *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	// Never trust client-supplied forwarding headers unless told to: the
+	// lookup rate limit is keyed on the IP.
+	e.IPExtractor = echo.ExtractIPDirect()
+	if s.cfg.TrustProxy {
+		e.IPExtractor = echo.ExtractIPFromXFFHeader()
+	}
 	e.Use(web.RemoveMultipart, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang)
 
 	// Every page answers HEAD too (monitoring, link checkers); net/http
@@ -140,7 +154,13 @@ func (s *Server) routes() *echo.Echo {
 	get("/servizi/:slug/:token/riepilogo", s.reviewPage)
 	e.POST("/servizi/:slug/:token/invia", s.submit)
 
+	get("/pratiche/cerca", s.lookupPage)
+	e.POST("/pratiche/cerca", s.lookupSubmit)
 	get("/pratiche/:token", s.trackingPage)
+	e.POST("/pratiche/:token/integrazione", s.integrationSubmit)
+	get("/pratiche/:token/annulla", s.withdrawPage)
+	e.POST("/pratiche/:token/annulla", s.withdrawSubmit)
+	get("/servizi/:slug/sportello/:token", s.entryStart)
 	get("/pratiche/:token/ricevuta", s.receiptPage)
 	e.POST("/pratiche/:token/valutazione", s.rating)
 	get("/allegati/:token/:id", s.attachment)

@@ -21,6 +21,8 @@ type stepView struct {
 	Progress  int
 	// HasBack is false on the first step, where "Indietro" leads to the notice.
 	HasBack bool
+	// EntryNote says on step 1 that staff enter the request for a citizen.
+	EntryNote string
 }
 
 // stepperItem is one entry of the stepper header.
@@ -57,6 +59,9 @@ func (s *Server) renderStep(c echo.Context, ss *session, n int, state *schemas.S
 		v.Errors = append(v.Errors, errorLink{Href: "#" + htmlID(e.Pointer), Label: fieldLabel(ss.Form, e.Pointer), Message: e.Message})
 	}
 	v.Fields = in.fields(v.Step.Fields, "")
+	if n == 1 {
+		v.EntryNote = entryNote(lang, ss.Draft)
+	}
 	for _, st := range ss.Form.Steps {
 		v.Stepper = append(v.Stepper, stepperItem{
 			Title: st.Title, Active: st.Number == n, Confirmed: st.Number < n && st.Number < ss.Draft.Step,

@@ -2,6 +2,7 @@ package renderer
 
 import (
 	"encoding/json"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,6 +46,11 @@ func (s *Server) submit(c echo.Context) error {
 		Channel:     modulario.ChannelWeb,
 		Data:        raw,
 		Attachments: referencedAttachments(pruned, ss.Draft.Attachments),
+		DueAt:       s.dueAt(ss.Form.Def.DeadlineDays),
+	}
+	if ss.Draft.Channel != "" && ss.Draft.EnteredBy != "" {
+		// Entered by staff for a citizen (entry link): keep who and how.
+		sub.Channel, sub.EnteredBy = ss.Draft.Channel, ss.Draft.EnteredBy
 	}
 	ctx := c.Request().Context()
 	err = s.cfg.Submissions.CreateSubmission(ctx, sub, ss.Draft.Token, s.applyRules(ctx, sub)...)
@@ -54,6 +60,18 @@ func (s *Server) submit(c echo.Context) error {
 		return err
 	}
 	return redirect(c, "/pratiche/"+sub.Token+"/ricevuta")
+}
+
+// dueAt is the deadline of a request made now on a form that gives itself
+// days calendar days: the end of the last day, Italian time. Nil for none.
+func (s *Server) dueAt(days int) *time.Time {
+	if days <= 0 {
+		return nil
+	}
+	now := s.cfg.Now().In(s.location())
+	y, m, d := now.Date()
+	due := time.Date(y, m, d+days, 23, 59, 59, 0, s.location())
+	return &due
 }
 
 // submittedAlready answers a final post whose draft is gone: when the draft

@@ -14,10 +14,10 @@ import (
 
 // BuiltinTemplates are the names of the notification templates every form
 // has; a form's own templates override them by name.
-var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato"}
+var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato", "integrazione-ricevuta", "link-pratica"}
 
 // Placeholders are the template placeholders besides {{risposta.NAME}}.
-var Placeholders = []string{"numero", "link", "modulo", "stato", "ufficio", "data", "risposte"}
+var Placeholders = []string{"numero", "link", "modulo", "stato", "ufficio", "data", "risposte", "messaggio", "scadenza"}
 
 // placeholderRE matches {{name}} and {{risposta.path}}.
 var placeholderRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_./-]+)\s*\}\}`)

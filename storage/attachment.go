@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"strconv"
 	"strings"
 
 	"github.com/modulario/modulario"
@@ -15,6 +16,8 @@ import (
 const (
 	ownerDraftPrefix      = "draft:"
 	ownerSubmissionPrefix = "submission:"
+	// ownerIntegrationPrefix is modulario.IntegrationOwner's prefix.
+	ownerIntegrationPrefix = "integration:"
 )
 
 // attachmentRecord is the stored metadata of an attachment; the content
@@ -35,13 +38,15 @@ var _ modulario.AttachmentService = (*AttachmentService)(nil)
 func NewAttachmentService(db *DB) *AttachmentService { return &AttachmentService{db: db} }
 
 // PutAttachment assigns a.ID and CreatedAt, computes Size and SHA256, and
-// stores content. owner is "" or "draft:<token>" of an existing draft.
-// Returns EINVALID for another owner and ETOOLARGE over the size cap.
+// stores content. owner is "", "draft:<token>" of an existing draft or
+// modulario.IntegrationOwner of an existing request (a citizen's answer to
+// a request for integration, claimed by UpdateSubmission). Returns
+// EINVALID for another owner and ETOOLARGE over the size cap.
 func (s *AttachmentService) PutAttachment(ctx context.Context, a *modulario.Attachment, owner string, content []byte) error {
 	if int64(len(content)) > s.db.maxAttachmentSize {
 		return modulario.Errorf(modulario.ETOOLARGE, "The file is larger than %d MB.", s.db.maxAttachmentSize>>20)
 	}
-	if owner != "" && !strings.HasPrefix(owner, ownerDraftPrefix) {
+	if owner != "" && !strings.HasPrefix(owner, ownerDraftPrefix) && !strings.HasPrefix(owner, ownerIntegrationPrefix) {
 		return invalidf("Unknown attachment owner %q.", owner)
 	}
 	sum := sha256.Sum256(content)
@@ -56,6 +61,12 @@ func (s *AttachmentService) PutAttachment(ctx context.Context, a *modulario.Atta
 		if token, ok := strings.CutPrefix(owner, ownerDraftPrefix); ok {
 			if tx.Bucket(bucketDrafts).Get([]byte(token)) == nil {
 				return invalidf("The draft of this attachment does not exist.")
+			}
+		}
+		if id, ok := strings.CutPrefix(owner, ownerIntegrationPrefix); ok {
+			n, err := strconv.ParseUint(id, 10, 64)
+			if err != nil || tx.Bucket(bucketSubmissions).Get(u64(n)) == nil {
+				return invalidf("The request of this attachment does not exist.")
 			}
 		}
 		if err := putAttachment(tx, &rec); err != nil {

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -66,6 +67,16 @@ var (
 	bucketSettings            = []byte("settings")              // "site" → Settings
 	bucketTokens              = []byte("api_tokens")            // id → APIToken
 	bucketTokenHashes         = []byte("api_token_hashes")      // hex sha256 of secret → id
+	bucketMeta                = []byte("meta")                  // name → value (index version)
+
+	// Inbox indexes (see inbox_index.go); keys end in be(time)\x00be(id).
+	bucketSubmissionRows      = []byte("submission_rows")       // be(id) → compact row
+	bucketSubmissionOfficeAll = []byte("submission_office_all") // office\x00be(created)\x00be(id) → ""
+	bucketSubmissionAssignee  = []byte("submission_assignee")   // assignee ("" none)\x00be(created)\x00be(id) → ""
+	bucketSubmissionTags      = []byte("submission_tags")       // tag\x00be(created)\x00be(id) → ""
+	bucketSubmissionCreated   = []byte("submission_created")    // be(created)\x00be(id) → ""
+	bucketSubmissionWords     = []byte("submission_words")      // word\x00be(created)\x00be(id) → ""
+	bucketSubmissionDue       = []byte("submission_due")        // office\x00be(due)\x00be(id) → "" (open only)
 )
 
 var allBuckets = [][]byte{
@@ -80,7 +91,9 @@ var allBuckets = [][]byte{
 	bucketUsers, bucketUserEmails, bucketSessions, bucketSessionsByUser,
 	bucketAudit, bucketAuditByActor, bucketAuditByTarget, bucketAuditByKind,
 	bucketPages, bucketMedia, bucketMediaData, bucketSettings,
-	bucketTokens, bucketTokenHashes,
+	bucketTokens, bucketTokenHashes, bucketMeta,
+	bucketSubmissionRows, bucketSubmissionOfficeAll, bucketSubmissionAssignee,
+	bucketSubmissionTags, bucketSubmissionCreated, bucketSubmissionWords, bucketSubmissionDue,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the
@@ -110,6 +123,9 @@ type Options struct {
 	Location *time.Location
 	// MaxAttachmentSize caps one attachment's content in bytes. Default 25 MB.
 	MaxAttachmentSize int64
+	// Logger receives the progress of index rebuilds on Open (counts
+	// only, nothing personal). Default slog.Default().
+	Logger *slog.Logger
 }
 
 // DB is a Modulario store in one bbolt file.
@@ -156,6 +172,10 @@ func Open(path string, opts Options) (*DB, error) {
 		_ = bdb.Close()
 		return nil, fmt.Errorf("storage: create buckets: %w", err)
 	}
+	if err := migrateIndexes(bdb, opts.Logger); err != nil {
+		_ = bdb.Close()
+		return nil, fmt.Errorf("storage: rebuild indexes: %w", err)
+	}
 	return &DB{
 		bolt:              bdb,
 		loc:               opts.Location,
@@ -184,6 +204,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxAttachmentSize <= 0 {
 		o.MaxAttachmentSize = DefaultMaxAttachmentSize
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
 	}
 	return o
 }

@@ -12,8 +12,9 @@ import (
 // committed (fsynced) before it returns: for seeding benchmark stores
 // (`modulario dev seed`) and for migrations. Unlike CreateSubmission it
 // keeps each submission's Status, Channel, Office, Assignee, Tags,
-// Timeline, CreatedAt and UpdatedAt as given (defaults: received, web,
-// now, CreatedAt, one "received" event); it assigns ID, Number (by the
+// Timeline, CreatedAt, UpdatedAt, TakenInChargeAt, ClosedAt, DueAt and
+// EnteredBy as given (defaults: received, web, now, CreatedAt, one
+// "received" event) and indexes them for the inbox; it assigns ID, Number (by the
 // year of CreatedAt) and Token, and claims no draft, attachment or outbox
 // message. Returns EINVALID, and stores nothing, if a submission has no
 // form or its data is not JSON.
@@ -24,14 +25,19 @@ func (s *SubmissionService) ImportSubmissions(ctx context.Context, subs []*modul
 		}
 	}
 	out := make([]modulario.Submission, len(subs))
+	words := make([][]string, len(subs))
+	for i, sub := range subs {
+		words[i] = submissionWords(sub)
+	}
 	err := s.db.update(ctx, func(tx *bolt.Tx) error {
+		var entries entryBatch
 		for i, sub := range subs {
 			out[i] = *sub
-			if err := s.importOne(tx, &out[i]); err != nil {
+			if err := s.importOne(tx, &out[i], words[i], &entries); err != nil {
 				return err
 			}
 		}
-		return nil
+		return entries.flush(tx)
 	})
 	if err != nil {
 		return err
@@ -43,8 +49,9 @@ func (s *SubmissionService) ImportSubmissions(ctx context.Context, subs []*modul
 }
 
 // importOne fills in the defaults and identifiers of sub and writes it
-// with its indexes inside tx.
-func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission) error {
+// with its token, number and row inside tx; its inbox index entries go
+// to entries, put in key order at the end of the import.
+func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission, words []string, entries *entryBatch) error {
 	id, err := tx.Bucket(bucketSubmissions).NextSequence()
 	if err != nil {
 		return err
@@ -73,8 +80,14 @@ func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission) er
 	if tx.Bucket(bucketSubmissionTokens).Get([]byte(sub.Token)) != nil {
 		return modulario.Errorf(modulario.ECONFLICT, "Tracking token collision.")
 	}
-	if err := putJSON(tx.Bucket(bucketSubmissions), u64(id), sub); err != nil {
+	if err := putJSON(indexBucket(tx, bucketSubmissions), u64(id), sub); err != nil {
 		return err
 	}
-	return putSubmissionIndexes(tx, sub)
+	if err := tx.Bucket(bucketSubmissionTokens).Put([]byte(sub.Token), u64(id)); err != nil {
+		return err
+	}
+	if err := tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), u64(id)); err != nil {
+		return err
+	}
+	return entries.add(tx, sub, words)
 }

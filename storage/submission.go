@@ -48,10 +48,11 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 	}
 	var out modulario.Submission
 	var queued []modulario.OutboxMessage
+	words := submissionWords(sub) // outside the transaction every writer waits for
 	err = s.db.batch(ctx, func(tx *bolt.Tx) error {
 		// Batch may run this more than once: build out from scratch each time.
 		out = *sub
-		if err := s.create(tx, &out, draftToken); err != nil {
+		if err := s.create(tx, &out, draftToken, words); err != nil {
 			return err
 		}
 		var err error
@@ -70,8 +71,8 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 }
 
 // create fills in s and writes it with its indexes inside tx.
-func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draftToken string) error {
-	subs := tx.Bucket(bucketSubmissions)
+func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draftToken string, words []string) error {
+	subs := indexBucket(tx, bucketSubmissions) // IDs only grow: fill pages
 	id, err := subs.NextSequence()
 	if err != nil {
 		return err
@@ -102,7 +103,7 @@ func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draft
 	if err := putJSON(subs, u64(id), sub); err != nil {
 		return err
 	}
-	return putSubmissionIndexes(tx, sub)
+	return putSubmissionIndexes(tx, sub, words)
 }
 
 // nextNumber increments the counter of the submission's year and returns
@@ -183,9 +184,9 @@ func (s *SubmissionService) FindSubmissionByDraft(ctx context.Context, draftToke
 	return sub, err
 }
 
-// putSubmissionIndexes writes the token, number, office+status+time and
-// form+time index entries of sub.
-func putSubmissionIndexes(tx *bolt.Tx, sub *modulario.Submission) error {
+// putSubmissionIndexes writes the token and number index entries of sub,
+// its inbox row and its inbox index entries (see inbox_index.go).
+func putSubmissionIndexes(tx *bolt.Tx, sub *modulario.Submission, words []string) error {
 	id := u64(sub.ID)
 	if err := tx.Bucket(bucketSubmissionTokens).Put([]byte(sub.Token), id); err != nil {
 		return err
@@ -193,16 +194,7 @@ func putSubmissionIndexes(tx *bolt.Tx, sub *modulario.Submission) error {
 	if err := tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), id); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketSubmissionOffice).Put(officeKey(sub), nil); err != nil {
-		return err
-	}
-	formKey := joinKey([]byte(sub.FormSlug), timeKey(sub.CreatedAt), id)
-	return tx.Bucket(bucketSubmissionForm).Put(formKey, nil)
-}
-
-// officeKey is sub's key in the inbox index: office, status, time, id.
-func officeKey(sub *modulario.Submission) []byte {
-	return joinKey([]byte(sub.Office), []byte(sub.Status), timeKey(sub.CreatedAt), u64(sub.ID))
+	return putInboxIndexes(tx, sub, words)
 }
 
 // FindSubmissionByToken returns a submission by tracking token.

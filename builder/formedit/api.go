@@ -86,6 +86,8 @@ type Meta struct {
 	Office       string // office slug
 	Privacy      string // Markdown
 	Confirmation string // Markdown
+	// DeadlineDays is "deadline_days": days to conclude a request, 0 none.
+	DeadlineDays int
 }
 
 // FieldView is one field as the editor shows it.

@@ -1,7 +1,9 @@
 package formedit
 
 import (
+	"encoding/json"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -37,6 +39,7 @@ func (d *Doc) SetMeta(m Meta) error {
 	}
 	r.set("privacy", m.Privacy)
 	r.setOrDel("confirmation", m.Confirmation, m.Confirmation == "")
+	r.setOrDel("deadline_days", json.Number(strconv.Itoa(m.DeadlineDays)), m.DeadlineDays == 0)
 	return nil
 }
 
@@ -45,7 +48,22 @@ func (d *Doc) meta() Meta {
 	r := d.root
 	return Meta{Slug: r.str("slug"), Title: r.str("title"), Summary: r.str("summary"),
 		Description: r.str("description"), Requirements: r.str("requirements"), Category: r.str("category"),
-		Office: r.str("office"), Privacy: r.str("privacy"), Confirmation: r.str("confirmation")}
+		Office: r.str("office"), Privacy: r.str("privacy"), Confirmation: r.str("confirmation"),
+		DeadlineDays: intAt(r, "deadline_days")}
+}
+
+// intAt returns the whole number at k, or 0.
+func intAt(o *object, k string) int {
+	switch v := o.get(k).(type) {
+	case json.Number:
+		n, _ := strconv.Atoi(v.String())
+		return n
+	case float64:
+		return int(v)
+	case int:
+		return v
+	}
+	return 0
 }
 
 // ensureSteps returns the steps, first writing the implicit single step

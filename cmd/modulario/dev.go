@@ -21,7 +21,8 @@ const devUsage = `Usage: modulario dev seed --submissions N [--forms SLUG,...] [
 
   seed   fill the store with realistic fake submissions of the published forms
          (the demo forms and offices are imported first into an empty store),
-         spread over the last 12 months, offices, statuses, channels and tags.
+         spread over the last 12 months, offices, statuses, assignees (the
+         demo staff), channels, tags and deadlines.
          It writes the database file directly: stop the server first.
 `
 
@@ -39,10 +40,11 @@ const seedBatch = 5000
 
 // seedForm is a published form with a pool of valid answers.
 type seedForm struct {
-	slug    string
-	version int
-	office  string
-	answers []json.RawMessage
+	slug         string
+	version      int
+	office       string
+	deadlineDays int
+	answers      []json.RawMessage
 }
 
 // runDevSeed implements `modulario dev seed`.
@@ -93,9 +95,9 @@ func seedSubmissions(ctx context.Context, st *store, rng *rand.Rand, n int, only
 	if err != nil {
 		return 0, err
 	}
-	var officeSlugs []string
+	plan := &seedPlan{forms: forms, staff: seedStaffIDs(ctx, st.Users)}
 	for _, o := range offices {
-		officeSlugs = append(officeSlugs, o.Slug)
+		plan.offices = append(plan.offices, o.Slug)
 	}
 	now := time.Now()
 	times := make([]time.Time, n)
@@ -107,7 +109,7 @@ func seedSubmissions(ctx context.Context, st *store, rng *rand.Rand, n int, only
 	for lo := 0; lo < n; lo += seedBatch {
 		batch := make([]*modulario.Submission, 0, seedBatch)
 		for _, at := range times[lo:min(lo+seedBatch, n)] {
-			batch = append(batch, fakeSubmission(rng, forms, officeSlugs, at, now))
+			batch = append(batch, fakeSubmission(rng, plan, at, now))
 		}
 		if err := subs.ImportSubmissions(ctx, batch); err != nil {
 			return 0, err
@@ -136,7 +138,7 @@ func seedForms(ctx context.Context, forms modulario.FormService, rng *rand.Rand,
 		if err != nil {
 			return nil, fmt.Errorf("form %s: %w", f.Slug, err)
 		}
-		sf := seedForm{slug: f.Slug, version: f.Published, office: f.Office}
+		sf := seedForm{slug: f.Slug, version: f.Published, office: f.Office, deadlineDays: compiled.Def.DeadlineDays}
 		g := &answerGen{rng: rng}
 		invalid := 0
 		for range 64 {
@@ -163,71 +165,4 @@ func seedForms(ctx context.Context, forms modulario.FormService, rng *rand.Rand,
 		return nil, modulario.Errorf(modulario.EINVALID, "No published form to seed (forms: %s).", strings.Join(only, ","))
 	}
 	return out, nil
-}
-
-// Weighted choices for fake submissions.
-var (
-	seedChannels = []modulario.Channel{ // web 70%, api 10%, phone 8%, counter 8%, email 4%
-		modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb,
-		modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelAPI, modulario.ChannelPhone, modulario.ChannelCounter,
-	}
-	seedTags      = []string{"urgente", "da-verificare", "sollecito", "zona-nord", "zona-sud", "centro-storico"}
-	seedAssignees = []string{"", "g.verdi@comune.example", "l.neri@comune.example", "m.gialli@comune.example"}
-	// Statuses by age: recent requests are open, old ones mostly closed.
-	seedRecent = []modulario.SubmissionStatus{modulario.StatusReceived, modulario.StatusReceived, modulario.StatusInCharge, modulario.StatusWaiting}
-	seedMonth  = []modulario.SubmissionStatus{modulario.StatusReceived, modulario.StatusInCharge, modulario.StatusInCharge,
-		modulario.StatusWaiting, modulario.StatusIntegrated, modulario.StatusConcluded, modulario.StatusConcluded}
-	seedOld = []modulario.SubmissionStatus{modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusConcluded,
-		modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusRejected,
-		modulario.StatusInCharge, modulario.StatusWithdrawn, modulario.StatusWaiting}
-)
-
-// fakeSubmission is a submission of a random form made at at, with a
-// status and timeline that fit its age.
-func fakeSubmission(rng *rand.Rand, forms []seedForm, offices []string, at, now time.Time) *modulario.Submission {
-	f := forms[rng.IntN(len(forms))]
-	sub := &modulario.Submission{
-		FormSlug: f.slug, Version: f.version, Office: f.office,
-		Channel:   seedChannels[rng.IntN(len(seedChannels))],
-		Data:      f.answers[rng.IntN(len(f.answers))],
-		Assignee:  seedAssignees[rng.IntN(len(seedAssignees))],
-		CreatedAt: at,
-	}
-	if rng.IntN(10) == 0 {
-		sub.Channel = modulario.ChannelEmail
-	}
-	if len(offices) > 0 && (sub.Office == "" || rng.IntN(5) == 0) {
-		sub.Office = offices[rng.IntN(len(offices))] // re-routed by a rule or by staff
-	}
-	for range rng.IntN(3) {
-		if t := seedTags[rng.IntN(len(seedTags))]; !slices.Contains(sub.Tags, t) {
-			sub.Tags = append(sub.Tags, t)
-		}
-	}
-	pool := seedOld
-	switch age := now.Sub(at); {
-	case age < 7*24*time.Hour:
-		pool = seedRecent
-	case age < 30*24*time.Hour:
-		pool = seedMonth
-	}
-	sub.Status = pool[rng.IntN(len(pool))]
-	sub.Timeline = []modulario.Event{{Type: "received", Status: modulario.StatusReceived, At: at}}
-	step := func(t time.Time, status modulario.SubmissionStatus) time.Time {
-		t = t.Add(time.Duration(1+rng.IntN(72)) * time.Hour)
-		if t.After(now) {
-			t = now
-		}
-		sub.Timeline = append(sub.Timeline, modulario.Event{Type: "status_changed", Status: status, At: t})
-		return t
-	}
-	last := at
-	if sub.Status != modulario.StatusReceived {
-		if sub.Status != modulario.StatusInCharge && sub.Status != modulario.StatusWithdrawn {
-			last = step(last, modulario.StatusInCharge)
-		}
-		last = step(last, sub.Status)
-	}
-	sub.UpdatedAt = last
-	return sub
 }

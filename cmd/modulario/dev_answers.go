@@ -10,19 +10,40 @@ import (
 	"github.com/modulario/modulario/schemas"
 )
 
-// Pools the seed answers are drawn from: plausible, clearly fictitious.
+// Pools the seed answers are drawn from: plausible, clearly fictitious,
+// and varied enough that the words of the answers make a realistic search
+// index (names, streets, problems, places and details combine freely).
 var (
-	seedFirstNames = []string{"Maria", "Giuseppe", "Anna", "Francesco", "Giulia", "Luca", "Chiara", "Marco", "Sara", "Andrea", "Elena", "Paolo"}
-	seedLastNames  = []string{"Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo"}
-	seedStreets    = []string{"Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Piazza Dante", "Via Verdi", "Viale Europa"}
-	seedSentences  = []string{
-		"Segnalo una buca profonda davanti al civico indicato, pericolosa per le biciclette.",
-		"Il lampione all'incrocio è spento da tre sere.",
-		"Chiedo informazioni sui documenti necessari per la pratica.",
-		"Il cassonetto della carta non viene svuotato da una settimana.",
-		"Perdita d'acqua dal marciapiede vicino alla fermata dell'autobus.",
-		"Vorrei sapere i tempi previsti per la risposta.",
-	}
+	seedFirstNames = []string{"Maria", "Giuseppe", "Anna", "Francesco", "Giulia", "Luca", "Chiara", "Marco", "Sara", "Andrea",
+		"Elena", "Paolo", "Alessandro", "Federica", "Matteo", "Valentina", "Lorenzo", "Martina", "Davide", "Francesca",
+		"Simone", "Silvia", "Stefano", "Laura", "Giorgio", "Roberta", "Nicola", "Ilaria", "Antonio", "Beatrice",
+		"Emanuele", "Rosa", "Salvatore", "Caterina", "Vincenzo", "Lucia", "Riccardo", "Serena", "Tommaso", "Noemi"}
+	seedLastNames = []string{"Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
+		"Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano", "Rizzo", "Lombardi", "Moretti",
+		"Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi", "Caruso", "Ferrara", "Galli", "Martini", "Leone",
+		"Longo", "Gentile", "Martinelli", "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti"}
+	seedStreets = []string{"Via Roma", "Via Garibaldi", "Corso Italia", "Via Mazzini", "Piazza Dante", "Via Verdi", "Viale Europa",
+		"Via Cavour", "Via Matteotti", "Via Gramsci", "Piazza del Popolo", "Via XX Settembre", "Via Manzoni", "Via Leopardi",
+		"Via Marconi", "Via Dante Alighieri", "Viale della Repubblica", "Via dei Mille", "Via Colombo", "Via San Francesco",
+		"Via Carducci", "Via Pascoli", "Via Puccini", "Via Rossini", "Via Vittorio Veneto", "Piazza Garibaldi",
+		"Via delle Rose", "Via dei Tigli", "Via del Mercato", "Largo Cairoli", "Via Nazionale", "Via Fontana Vecchia",
+		"Vicolo del Forno", "Via della Stazione", "Via del Porto", "Viale dei Pini", "Via Santa Chiara", "Borgo San Rocco"}
+	seedProblems = []string{"Buca profonda sull'asfalto", "Lampione spento", "Cassonetto della carta non svuotato",
+		"Perdita d'acqua dal marciapiede", "Rifiuti ingombranti abbandonati", "Semaforo guasto", "Albero pericolante",
+		"Tombino otturato", "Segnaletica orizzontale cancellata", "Marciapiede dissestato", "Graffiti sul muro della scuola",
+		"Panchina rotta nel parco", "Rumore notturno dal cantiere", "Allagamento dopo la pioggia", "Auto abbandonata",
+		"Fontanella senza acqua", "Erba alta nell'aiuola", "Cartello stradale piegato", "Topi vicino ai cassonetti",
+		"Scarico abusivo di macerie", "Ringhiera arrugginita del ponte", "Giochi rotti nell'area bimbi"}
+	seedPlaces = []string{"davanti al civico", "all'incrocio con", "vicino alla fermata dell'autobus di", "accanto alla farmacia di",
+		"di fronte alla scuola di", "nel parcheggio di", "sotto il portico di", "all'angolo tra la piazza e"}
+	seedDetails = []string{"Il problema dura da tre giorni.", "È pericoloso per pedoni e ciclisti.",
+		"L'ho già segnalato la settimana scorsa senza risposta.", "Allego la descrizione del punto esatto.",
+		"Chiedo un intervento urgente prima di sera.", "Di notte la zona è completamente buia.",
+		"Gli anziani del quartiere hanno difficoltà a passare.", "Vorrei sapere i tempi previsti per la risposta.",
+		"Chiedo informazioni sui documenti necessari per la pratica.", "Resto disponibile per un sopralluogo.",
+		"Ringrazio per l'attenzione.", "La situazione peggiora con il maltempo."}
+	// seedSentences pad answers that need a minimum length.
+	seedSentences = seedDetails
 )
 
 // answerGen draws answers for a compiled form's fields.
@@ -133,7 +154,7 @@ func (g *answerGen) text(fl *schemas.Field) string {
 	var s string
 	switch {
 	case fl.Format == "email" || strings.Contains(name, "email") || strings.Contains(name, "pec"):
-		s = strings.ToLower(g.first+"."+g.last) + "@example.it"
+		s = strings.ToLower(strings.NewReplacer(" ", "", "'", "").Replace(g.first+"."+g.last)) + "@example.it"
 	case fl.Format == "codice-fiscale":
 		s = g.codiceFiscale()
 	case fl.Format == "telefono" || strings.Contains(name, "telefono") || strings.Contains(name, "cellulare"):
@@ -151,16 +172,32 @@ func (g *answerGen) text(fl *schemas.Field) string {
 	case strings.Contains(name, "nome"):
 		s = g.first
 	case strings.Contains(name, "indirizzo") || strings.Contains(name, "via"):
-		s = fmt.Sprintf("%s %d", seedStreets[g.rng.IntN(len(seedStreets))], 1+g.rng.IntN(120))
+		s = g.street()
 	case fl.Kind == schemas.KindTextarea:
-		s = seedSentences[g.rng.IntN(len(seedSentences))]
+		s = g.description()
 	default:
-		s = seedSentences[g.rng.IntN(len(seedSentences))]
-		s = s[:strings.IndexAny(s+" ", " ,.")]
-		s = fmt.Sprintf("%s %d", s, g.rng.IntN(1000))
+		s = pick(g.rng, seedProblems)
+		s = fmt.Sprintf("%s %d", s[:strings.IndexAny(s+" ", " ,.'")], g.rng.IntN(1000))
 	}
 	return fitLength(s, fl)
 }
+
+// street is an address: street and house number.
+func (g *answerGen) street() string {
+	return fmt.Sprintf("%s %d", pick(g.rng, seedStreets), 1+g.rng.IntN(120))
+}
+
+// description is a problem report: what, where, and one or two details.
+func (g *answerGen) description() string {
+	s := fmt.Sprintf("%s %s %s. %s", pick(g.rng, seedProblems), pick(g.rng, seedPlaces), g.street(), pick(g.rng, seedDetails))
+	if g.rng.IntN(2) == 0 {
+		s += " " + pick(g.rng, seedDetails)
+	}
+	return s
+}
+
+// pick is a random element of list.
+func pick(rng *rand.Rand, list []string) string { return list[rng.IntN(len(list))] }
 
 // patterned tries digit and alphanumeric strings of common lengths
 // against a field's pattern: enough for codes such as "^[0-9]{8}$".

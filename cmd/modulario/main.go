@@ -43,11 +43,14 @@ Usage:
   modulario user list | remove EMAIL         list or remove staff accounts
   modulario user passwd EMAIL                set a new password (stdin, or prompted); signs the user out
   modulario user set-role EMAIL ROLE         change an account's role
+  modulario token create --office SLUG [--office SLUG2]... --scope read|write NAME
+                                             create an API token for /api/v1 (prints its secret once)
+  modulario token list | revoke ID           list API tokens or revoke one for good
   modulario dev seed --submissions N         fill the store with fake submissions (benchmarks)
   modulario version                          print the version
   modulario help                             print this help
 
-office, webhook, outbox and user work while the server runs: they go through its admin socket.
+office, webhook, outbox, user and token work while the server runs: they go through its admin socket.
 Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
 A flag wins over the environment, which wins over the default.
 Run "modulario serve -h" for the list of settings.
@@ -84,7 +87,7 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, args[1:], e)
 	case "form":
 		return runForm(ctx, args[1:], e)
-	case "office", "webhook", "outbox", "user":
+	case "office", "webhook", "outbox", "user", "token":
 		return adminCommands[args[0]](ctx, args[1:], e)
 	case "dev":
 		return runDev(ctx, args[1:], e)

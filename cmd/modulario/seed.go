@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
+	"slices"
+	"time"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/demo"
@@ -49,4 +52,136 @@ func seedDemo(ctx context.Context, forms modulario.FormService, offices modulari
 		logger.Info("seeded demo form", "slug", out.Slug, "version", out.Version)
 	}
 	return nil
+}
+
+// seedDefaultDeadline is the deadline, in days, of seeded requests whose
+// form sets none: the default term of an administrative procedure (L.
+// 241/1990, art. 2), so the inbox's deadline views have data.
+const seedDefaultDeadline = 30
+
+// seedPlan is what fake requests are drawn from.
+type seedPlan struct {
+	forms   []seedForm
+	offices []string
+	// staff are the user IDs requests are assigned to and worked by.
+	staff []string
+}
+
+// seedFixedStaff are the assignees of a store without accounts.
+var seedFixedStaff = []string{"seed-operatore-1", "seed-operatore-2", "seed-operatore-3"}
+
+// seedStaffIDs returns the IDs of the store's operators and editors (the
+// demo staff), or seedFixedStaff when there are none.
+func seedStaffIDs(ctx context.Context, users modulario.UserService) []string {
+	var ids []string
+	if list, err := users.ListUsers(ctx, modulario.UserFilter{}); err == nil {
+		for _, u := range list {
+			if u.Role != modulario.RoleAdmin {
+				ids = append(ids, u.ID)
+			}
+		}
+	}
+	if len(ids) == 0 {
+		return seedFixedStaff
+	}
+	return ids
+}
+
+// Weighted choices for fake submissions.
+var (
+	seedChannels = []modulario.Channel{ // web 70%, api 10%, phone 10%, counter 10% (then 10% of all e-mail)
+		modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelWeb,
+		modulario.ChannelWeb, modulario.ChannelWeb, modulario.ChannelAPI, modulario.ChannelPhone, modulario.ChannelCounter,
+	}
+	seedTags = []string{"urgente", "da-verificare", "sollecito", "zona-nord", "zona-sud", "centro-storico",
+		"segnalazione-ripetuta", "privacy"}
+	// Statuses by age: recent requests are open, old ones mostly closed.
+	seedRecent = []modulario.SubmissionStatus{modulario.StatusReceived, modulario.StatusReceived, modulario.StatusInCharge, modulario.StatusWaiting}
+	seedMonth  = []modulario.SubmissionStatus{modulario.StatusReceived, modulario.StatusInCharge, modulario.StatusInCharge,
+		modulario.StatusWaiting, modulario.StatusIntegrated, modulario.StatusConcluded, modulario.StatusConcluded}
+	seedOld = []modulario.SubmissionStatus{modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusConcluded,
+		modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusConcluded, modulario.StatusRejected,
+		modulario.StatusInCharge, modulario.StatusWithdrawn, modulario.StatusWaiting}
+)
+
+// fakeSubmission is a submission of a random form made at at, with a
+// status, timeline, assignee and deadline that fit its age.
+func fakeSubmission(rng *rand.Rand, p *seedPlan, at, now time.Time) *modulario.Submission {
+	f := p.forms[rng.IntN(len(p.forms))]
+	sub := &modulario.Submission{
+		FormSlug: f.slug, Version: f.version, Office: f.office,
+		Channel:   seedChannels[rng.IntN(len(seedChannels))],
+		Data:      f.answers[rng.IntN(len(f.answers))],
+		CreatedAt: at,
+	}
+	if rng.IntN(10) == 0 {
+		sub.Channel = modulario.ChannelEmail
+	}
+	if sub.Channel == modulario.ChannelPhone || sub.Channel == modulario.ChannelCounter {
+		sub.EnteredBy = p.staff[rng.IntN(len(p.staff))]
+	}
+	if len(p.offices) > 0 && (sub.Office == "" || rng.IntN(5) == 0) {
+		sub.Office = p.offices[rng.IntN(len(p.offices))] // re-routed by a rule or by staff
+	}
+	for range rng.IntN(3) {
+		if t := seedTags[rng.IntN(len(seedTags))]; !slices.Contains(sub.Tags, t) {
+			sub.Tags = append(sub.Tags, t)
+		}
+	}
+	days := f.deadlineDays
+	if days == 0 {
+		days = seedDefaultDeadline
+	}
+	due := at.AddDate(0, 0, days)
+	sub.DueAt = &due
+	pool := seedOld
+	switch age := now.Sub(at); {
+	case age < 7*24*time.Hour:
+		pool = seedRecent
+	case age < 30*24*time.Hour:
+		pool = seedMonth
+	}
+	seedTimeline(rng, sub, pool[rng.IntN(len(pool))], p.staff[rng.IntN(len(p.staff))], now)
+	return sub
+}
+
+// seedTimeline moves sub from received to status through the lifecycle,
+// worked by staff: events, TakenInChargeAt, ClosedAt and the assignee.
+func seedTimeline(rng *rand.Rand, sub *modulario.Submission, status modulario.SubmissionStatus, staff string, now time.Time) {
+	at := sub.CreatedAt
+	sub.Status = modulario.StatusReceived
+	sub.Timeline = []modulario.Event{{Type: modulario.EventTypeReceived, Status: modulario.StatusReceived, At: at}}
+	step := func(to modulario.SubmissionStatus, actor string) {
+		at = at.Add(time.Duration(1+rng.IntN(72)) * time.Hour)
+		if at.After(now) {
+			at = now
+		}
+		sub.Timeline = append(sub.Timeline, modulario.Event{Type: modulario.EventTypeStatusChanged, Status: to, At: at, Actor: actor})
+		sub.Status = to
+	}
+	switch status {
+	case modulario.StatusReceived:
+	case modulario.StatusWithdrawn:
+		step(status, modulario.ActorCitizen)
+	default:
+		if rng.IntN(4) > 0 { // most requests in the works have an assignee
+			sub.Assignee = staff
+			sub.Timeline = append(sub.Timeline, modulario.Event{Type: modulario.EventTypeAssigned, Internal: true,
+				Assignee: staff, At: at.Add(time.Minute), Actor: staff})
+		}
+		step(modulario.StatusInCharge, staff)
+		taken := at
+		sub.TakenInChargeAt = &taken
+		if status == modulario.StatusIntegrated {
+			step(modulario.StatusWaiting, staff)
+			step(status, modulario.ActorCitizen)
+		} else if status != modulario.StatusInCharge {
+			step(status, staff)
+		}
+	}
+	if sub.Status.Closed() {
+		closed := at
+		sub.ClosedAt = &closed
+	}
+	sub.UpdatedAt = at
 }

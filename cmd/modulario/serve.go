@@ -101,6 +101,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Attachments:  st.Attachments,
 		Ratings:      st.Ratings,
 		Rules:        rules,
+		Workflow:     workflow,
 		Pages:        st.Pages,
 		Settings:     st.Settings,
 		Media:        st.Media,
@@ -110,6 +111,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		SiteName:     cfg.SiteName,
 		DraftTTL:     cfg.DraftTTL,
 		MaxBodyBytes: int64(cfg.MaxBody),
+		TrustProxy:   cfg.TrustProxy,
 		Now:          time.Now,
 		Logger:       logger,
 	})

@@ -78,6 +78,7 @@ func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byt
 		Attachments:       st.Attachments,
 		Outbox:            st.Outbox,
 		Ratings:           st.Ratings,
+		Tokens:            st.Tokens,
 		Forms:             st.Forms,
 		Offices:           st.Offices,
 		Users:             st.Users,

@@ -31,6 +31,7 @@ type store struct {
 	Pages       modulario.PageService
 	Media       modulario.MediaService
 	Settings    modulario.SettingsService
+	Tokens      modulario.TokenService
 }
 
 // openStore opens (creating if needed) the bbolt file and its directory.
@@ -57,6 +58,7 @@ func openStore(path string) (*store, error) {
 		Pages:       storage.NewPageService(db),
 		Media:       storage.NewMediaService(db),
 		Settings:    storage.NewSettingsService(db),
+		Tokens:      storage.NewTokenService(db),
 	}, nil
 }
 
