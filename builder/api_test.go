@@ -10,20 +10,13 @@ import (
 	"testing"
 
 	"github.com/modulario/modulario"
-	"github.com/modulario/modulario/builder"
-	"github.com/modulario/modulario/storage"
 )
-
-// lateTokens lets newEnv's Config carry a TokenService on the env's own
-// database, which only exists once newEnv has opened it.
-type lateTokens struct{ modulario.TokenService }
 
 // apiEnv is an env with API tokens, two offices (tributi, anagrafe), a
 // published form whose status rule e-mails the citizen, and a request of
 // each office.
 type apiEnv struct {
 	*env
-	Tokens            *storage.TokenService
 	Tributi, Anagrafe *modulario.Submission
 }
 
@@ -35,10 +28,8 @@ const apiForm = `{"slug":"segnalazione","title":"Segnalazione","office":"tributi
 
 func newAPIEnv(t *testing.T) *apiEnv {
 	t.Helper()
-	late := &lateTokens{}
-	e := newEnv(t, func(cfg *builder.Config) { cfg.Tokens = late })
-	a := &apiEnv{env: e, Tokens: storage.NewTokenService(e.db)}
-	late.TokenService = a.Tokens
+	e := newEnv(t)
+	a := &apiEnv{env: e}
 	ctx := context.Background()
 	for _, slug := range []string{"tributi", "anagrafe"} {
 		o := &modulario.Office{Slug: slug, Name: "Ufficio " + slug, Emails: []string{slug + "@comune.example"}}

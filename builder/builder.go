@@ -76,6 +76,9 @@ type Server struct {
 	// editMu makes "check the draft is still the one read, then save"
 	// atomic between the form editor's requests (one process serves all).
 	editMu sync.Mutex
+	// dash caches the dashboard's numbers for a minute (dashboard_cache.go).
+	dash     *dashCache
+	dashOnce sync.Once
 }
 
 // routeEntry is one staff route as registered by route.

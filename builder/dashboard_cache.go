@@ -18,17 +18,10 @@ type dashCache struct {
 	entries map[string]*dashStats
 }
 
-// dashCaches holds each Server's cache (the Server struct belongs to the
-// core; one process normally runs one Server).
-var dashCaches sync.Map // *Server → *dashCache
-
 // dashCacheOf returns s's cache, creating it on first use.
 func dashCacheOf(s *Server) *dashCache {
-	if c, ok := dashCaches.Load(s); ok {
-		return c.(*dashCache)
-	}
-	c, _ := dashCaches.LoadOrStore(s, &dashCache{entries: map[string]*dashStats{}})
-	return c.(*dashCache)
+	s.dashOnce.Do(func() { s.dash = &dashCache{entries: map[string]*dashStats{}} })
+	return s.dash
 }
 
 // get returns the numbers stored under key if computed less than

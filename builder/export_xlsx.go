@@ -42,7 +42,10 @@ func (s *Server) exportXLSX(c echo.Context) error {
 	}
 	book := excelize.NewFile()
 	defer book.Close()
-	rows, err := x.writeXLSX(book, f)
+	// Nothing is sent while the workbook is built: keep pushing the
+	// server's write deadline ahead so a long build is not cut off.
+	w := newExportStream(c)
+	rows, err := x.writeXLSX(book, f, w.extend)
 	if err == errExportTooManyRows {
 		s.exportAudit(c, "xlsx", rows, true)
 		return s.exportRefuse(c, http.StatusRequestEntityTooLarge,
@@ -52,7 +55,6 @@ func (s *Server) exportXLSX(c echo.Context) error {
 		return s.exportFailed(c, "xlsx", rows, err)
 	}
 	s.exportHeaders(c, "richieste", "xlsx", xlsxContentType)
-	w := newExportStream(c)
 	if err := book.Write(w); err != nil {
 		return s.exportFailed(c, "xlsx", rows, err)
 	}
@@ -82,8 +84,8 @@ func newXLSXStyles(book *excelize.File) (xlsxStyles, error) {
 }
 
 // writeXLSX fills the sheet with the header and every matching request
-// and returns how many requests it wrote.
-func (x *exporter) writeXLSX(book *excelize.File, f modulario.InboxFilter) (int, error) {
+// and returns how many requests it wrote; progress is called for each.
+func (x *exporter) writeXLSX(book *excelize.File, f modulario.InboxFilter, progress func()) (int, error) {
 	ctx := x.c.Request().Context()
 	if err := book.SetSheetName(book.GetSheetName(0), exportSheet); err != nil {
 		return 0, err
@@ -120,6 +122,7 @@ func (x *exporter) writeXLSX(book *excelize.File, f modulario.InboxFilter) (int,
 			values = append(values, xlsxValue(cell, st))
 		}
 		rows++
+		progress()
 		return sw.SetRow("A"+strconv.Itoa(rows+1), values)
 	})
 	if err != nil {

@@ -58,6 +58,7 @@ type env struct {
 	Outbox      *storage.OutboxService
 	Ratings     *storage.RatingService
 	Workflow    *notify.Workflow
+	Tokens      *storage.TokenService
 }
 
 // newEnv opens a fresh database and starts the builder. mod, when given,
@@ -75,12 +76,13 @@ func newEnv(t *testing.T, mod ...func(*builder.Config)) *env {
 		Settings: storage.NewSettingsService(db), Forms: storage.NewFormService(db),
 		Pages: storage.NewPageService(db), Media: storage.NewMediaService(db),
 		Submissions: storage.NewSubmissionService(db), Attachments: storage.NewAttachmentService(db),
-		Outbox: storage.NewOutboxService(db), Ratings: storage.NewRatingService(db)}
+		Outbox: storage.NewOutboxService(db), Ratings: storage.NewRatingService(db),
+		Tokens: storage.NewTokenService(db)}
 	e.Workflow = &notify.Workflow{Submissions: e.Submissions, Rules: notify.NewEngine(e.Forms)}
 	cfg := builder.Config{Forms: e.Forms, Offices: e.Offices, Users: e.Users, Sessions: e.Sessions,
 		Audit: e.Audit, Pages: e.Pages, Media: e.Media, Settings: e.Settings,
 		Submissions: e.Submissions, Workflow: e.Workflow, Attachments: e.Attachments,
-		Outbox: e.Outbox, Ratings: e.Ratings,
+		Outbox: e.Outbox, Ratings: e.Ratings, Tokens: e.Tokens,
 		BaseURL: "http://example.test", SiteName: "Comune di Prova", PreviewKey: []byte("preview-key"),
 		Now: e.clock.Now}
 	for _, m := range mod {

@@ -88,7 +88,8 @@ func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draft
 		sub.Channel = modulario.ChannelWeb
 	}
 	sub.Timeline = append(append([]modulario.Event(nil), sub.Timeline...),
-		modulario.Event{Type: "received", Status: modulario.StatusReceived, At: sub.CreatedAt})
+		modulario.Event{Type: modulario.EventTypeReceived, Status: modulario.StatusReceived, At: sub.CreatedAt,
+			Actor: receivedActor(sub)})
 	if sub.Number, err = s.nextNumber(tx, sub); err != nil {
 		return err
 	}
@@ -104,6 +105,15 @@ func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draft
 		return err
 	}
 	return putSubmissionIndexes(tx, sub, words)
+}
+
+// receivedActor is who made a new request: the staff member who entered
+// it for a citizen, or the citizen.
+func receivedActor(sub *modulario.Submission) string {
+	if sub.EnteredBy != "" {
+		return sub.EnteredBy
+	}
+	return modulario.ActorCitizen
 }
 
 // nextNumber increments the counter of the submission's year and returns

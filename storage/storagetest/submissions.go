@@ -142,7 +142,8 @@ func testSubmission(t *testing.T, open Opener) {
 	s := NewSubmission("acqua")
 	must(t, st.Submissions.CreateSubmission(ctx, s, d.Token))
 	if s.Number != "2026-0000001" || s.ID == 0 || len(s.Token) != 43 || s.Status != modulario.StatusReceived ||
-		len(s.Timeline) != 1 || s.Timeline[0].Type != "received" || !s.CreatedAt.Equal(Start) {
+		len(s.Timeline) != 1 || s.Timeline[0].Type != "received" || !s.CreatedAt.Equal(Start) ||
+		s.Timeline[0].Actor != modulario.ActorCitizen {
 		t.Fatalf("created submission: %+v", s)
 	}
 	_, err = st.Drafts.FindDraft(ctx, d.Token)
@@ -172,6 +173,13 @@ func testSubmission(t *testing.T, open Opener) {
 	must(t, err)
 	if n != 2 {
 		t.Fatalf("count = %d, want 2", n)
+	}
+	// A request staff entered for a citizen names them as its maker.
+	entered := NewSubmission("acqua")
+	entered.Channel, entered.EnteredBy = modulario.ChannelPhone, "operatore-1"
+	must(t, st.Submissions.CreateSubmission(ctx, entered, ""))
+	if entered.Timeline[0].Actor != "operatore-1" || entered.Channel != modulario.ChannelPhone {
+		t.Fatalf("entered request: %+v", entered.Timeline[0])
 	}
 }
 
