@@ -82,10 +82,14 @@ func queueOutbox(tx *bolt.Tx, msgs []*modulario.OutboxMessage, ids []string,
 	return out, nil
 }
 
-// copyBack stores the committed copies into the caller's messages.
-func copyBack(msgs []*modulario.OutboxMessage, stored []modulario.OutboxMessage) {
+// committed hands the stored messages back to the caller's and wakes the
+// dispatcher if any were queued; call it after the transaction committed.
+func (db *DB) committed(msgs []*modulario.OutboxMessage, stored []modulario.OutboxMessage) {
 	for i := range stored {
 		*msgs[i] = stored[i]
+	}
+	if len(stored) > 0 {
+		db.signalWake()
 	}
 }
 

@@ -63,10 +63,7 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 		return err
 	}
 	*sub = out
-	copyBack(outbox, queued)
-	if len(queued) > 0 {
-		s.db.signalWake()
-	}
+	s.db.committed(outbox, queued)
 	return nil
 }
 

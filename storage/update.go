@@ -70,10 +70,7 @@ func (s *SubmissionService) update(ctx context.Context, id uint64, c modulario.C
 	if err != nil {
 		return nil, err
 	}
-	copyBack(outbox, queued)
-	if len(queued) > 0 {
-		s.db.signalWake()
-	}
+	s.db.committed(outbox, queued)
 	return sub, nil
 }
 
@@ -204,9 +201,6 @@ func (s *SubmissionService) QueueMessages(ctx context.Context, id uint64, outbox
 	if err != nil {
 		return err
 	}
-	copyBack(outbox, queued)
-	if len(queued) > 0 {
-		s.db.signalWake()
-	}
+	s.db.committed(outbox, queued)
 	return nil
 }
