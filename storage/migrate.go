@@ -38,10 +38,12 @@ func storedIndexVersion(tx *bolt.Tx) uint64 {
 // logged.
 func migrateIndexes(bdb *bolt.DB, logger *slog.Logger) error {
 	var version uint64
-	var total int
+	var total uint64
 	err := bdb.View(func(tx *bolt.Tx) error {
 		version = storedIndexVersion(tx)
-		total = tx.Bucket(bucketSubmissions).Stats().KeyN
+		// The sequence (highest ID) is a cheap upper bound of the count:
+		// Stats would read every page of the bucket at each start.
+		total = tx.Bucket(bucketSubmissions).Sequence()
 		return nil
 	})
 	if err != nil || version >= inboxIndexVersion {
