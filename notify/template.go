@@ -117,31 +117,29 @@ func FindTemplate(f *schemas.Form, name string) (schemas.Template, bool) {
 // are Markdown-escaped in the body (answers stay literal text) and put on
 // one line in the subject. Unknown placeholders become "".
 func Render(tpl schemas.Template, d TemplateData) (subject, md string) {
+	subject, md, _ = render(tpl, d)
+	return subject, md
+}
+
+// render returns the subject, the Markdown body and the plain-text body,
+// decoding the answers once. The text body is filled without Markdown
+// escaping: a link stays exactly the URL (an escaped "\_" inside a token
+// would break it).
+func render(tpl schemas.Template, d TemplateData) (subject, md, text string) {
 	data := decodeAnswers(d.Submission.Data)
+	fill := func(s string, escape bool) string {
+		return schemas.ExpandPlaceholders(s, func(name string) string { return d.value(name, data, escape) })
+	}
 	subject = schemas.ExpandPlaceholders(tpl.Subject, func(name string) string {
 		return oneLine(d.value(name, data, false))
 	})
-	md = schemas.ExpandPlaceholders(tpl.Body, func(name string) string {
-		return d.value(name, data, true)
-	})
-	return strings.TrimSpace(subject), md
-}
-
-// renderText fills the body's placeholders without Markdown escaping, for
-// the plain-text part: a link stays exactly the URL (an escaped "\_"
-// inside a token would break it).
-func renderText(tpl schemas.Template, d TemplateData) string {
-	data := decodeAnswers(d.Submission.Data)
-	return schemas.ExpandPlaceholders(tpl.Body, func(name string) string {
-		return d.value(name, data, false)
-	})
+	return strings.TrimSpace(subject), fill(tpl.Body, true), fill(tpl.Body, false)
 }
 
 // RenderMessage renders tpl into m's Subject, Markdown, HTML and Text.
 func RenderMessage(m *Message, tpl schemas.Template, d TemplateData) {
-	m.Subject, m.Markdown = Render(tpl, d)
+	m.Subject, m.Markdown, m.Text = render(tpl, d)
 	m.HTML = string(markdown.ToHTMLOnce(m.Markdown)) // unique per message: not memoised
-	m.Text = renderText(tpl, d)
 }
 
 // value is the text of one placeholder; escape marks Markdown context.

@@ -34,7 +34,7 @@ func (s *Server) receiptPage(c echo.Context) error {
 func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compiled *schemas.Form, status int, starsErr string) error {
 	v := &receiptView{
 		Sub: sub, Def: compiled.Def,
-		Date:        sub.CreatedAt.In(s.location()).Format("02/01/2006 15:04"),
+		Date:        s.dateTime(sub.CreatedAt),
 		TrackingURL: s.absURL(c, link(c, "/pratiche/"+sub.Token)),
 	}
 	if s.cfg.Ratings != nil {

@@ -99,7 +99,7 @@ func (s *Server) renderSaved(c echo.Context, ss *session, n int) error {
 	v := &savedView{
 		FormTitle: ss.Form.Def.Title,
 		ResumeURL: s.absURL(c, link(c, ss.stepPath(n))),
-		ExpiresAt: ss.Draft.ExpiresAt.In(s.location()).Format("02/01/2006 15:04"),
+		ExpiresAt: s.dateTime(ss.Draft.ExpiresAt),
 	}
 	p := s.newPage(c, msg.T(lang, "saved.title"), v)
 	return s.render(c, http.StatusOK, "saved", p)

@@ -116,7 +116,7 @@ func (s *Server) integrationSubmit(c echo.Context) error {
 		s.deleteAttachments(ctx, stored)
 		return actionError(err, lang)
 	}
-	return c.Redirect(http.StatusSeeOther, link(c, "/pratiche/"+sub.Token)+noticeQuery(c, "integrazione"))
+	return c.Redirect(http.StatusSeeOther, link(c, "/pratiche/"+sub.Token+"?esito=integrazione")+"#esito")
 }
 
 // upload is a checked file waiting to be stored.
@@ -213,7 +213,7 @@ func (s *Server) withdrawSubmit(c echo.Context) error {
 	if err != nil {
 		return actionError(err, lang)
 	}
-	return c.Redirect(http.StatusSeeOther, link(c, "/pratiche/"+sub.Token)+noticeQuery(c, "annullata"))
+	return c.Redirect(http.StatusSeeOther, link(c, "/pratiche/"+sub.Token+"?esito=annullata")+"#esito")
 }
 
 // actionError turns a refused change into the citizen's message: the
@@ -224,14 +224,4 @@ func actionError(err error, lang string) error {
 		return modulario.Errorf(modulario.ECONFLICT, "%s", msg.T(lang, "tracking.changed"))
 	}
 	return err
-}
-
-// noticeQuery is the query (and anchor) that shows an action's success
-// message on the tracking page, after link's own "?lang=" if any.
-func noticeQuery(c echo.Context, key string) string {
-	sep := "?"
-	if explicit, _ := c.Get(ctxExplicitLang).(bool); explicit {
-		sep = "&"
-	}
-	return sep + "esito=" + key + "#esito"
 }

@@ -1,9 +1,7 @@
 package formedit
 
 import (
-	"encoding/json"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -39,7 +37,7 @@ func (d *Doc) SetMeta(m Meta) error {
 	}
 	r.set("privacy", m.Privacy)
 	r.setOrDel("confirmation", m.Confirmation, m.Confirmation == "")
-	r.setOrDel("deadline_days", json.Number(strconv.Itoa(m.DeadlineDays)), m.DeadlineDays == 0)
+	r.setOrDel("deadline_days", num(m.DeadlineDays), m.DeadlineDays == 0)
 	return nil
 }
 
@@ -49,21 +47,15 @@ func (d *Doc) meta() Meta {
 	return Meta{Slug: r.str("slug"), Title: r.str("title"), Summary: r.str("summary"),
 		Description: r.str("description"), Requirements: r.str("requirements"), Category: r.str("category"),
 		Office: r.str("office"), Privacy: r.str("privacy"), Confirmation: r.str("confirmation"),
-		DeadlineDays: intAt(r, "deadline_days")}
+		DeadlineDays: deref(intKw(r, "deadline_days"))}
 }
 
-// intAt returns the whole number at k, or 0.
-func intAt(o *object, k string) int {
-	switch v := o.get(k).(type) {
-	case json.Number:
-		n, _ := strconv.Atoi(v.String())
-		return n
-	case float64:
-		return int(v)
-	case int:
-		return v
+// deref is *p, or 0 for nil.
+func deref(p *int) int {
+	if p == nil {
+		return 0
 	}
-	return 0
+	return *p
 }
 
 // ensureSteps returns the steps, first writing the implicit single step
