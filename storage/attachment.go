@@ -146,12 +146,33 @@ func putAttachment(tx *bolt.Tx, rec *attachmentRecord) error {
 	return putJSON(tx.Bucket(bucketAttachments), []byte(rec.ID), rec)
 }
 
+// claimAttachments moves atts (see reownAttachment) to request id and
+// returns their stored metadata, keeping a Pointer the caller gave.
+func claimAttachments(tx *bolt.Tx, atts []modulario.Attachment, from string, id uint64, strict bool) ([]modulario.Attachment, error) {
+	to := ownerSubmissionPrefix + strconv.FormatUint(id, 10)
+	out := make([]modulario.Attachment, 0, len(atts))
+	for _, a := range atts {
+		stored, err := reownAttachment(tx, a.ID, from, to, strict)
+		if err != nil {
+			return nil, err
+		}
+		if a.Pointer != "" {
+			stored.Pointer = a.Pointer
+		}
+		out = append(out, *stored)
+	}
+	return out, nil
+}
+
 func ownerKey(owner, id string) []byte { return joinKey([]byte(owner), []byte(id)) }
 
-// reownAttachment moves an attachment to a new owner. It must be unowned or
-// owned by from; otherwise it returns EINVALID.
-func reownAttachment(tx *bolt.Tx, id, from, to string) (*modulario.Attachment, error) {
+// reownAttachment moves an attachment to a new owner. It must be owned by
+// from or, unless strict, unowned; otherwise it returns EINVALID.
+func reownAttachment(tx *bolt.Tx, id, from, to string, strict bool) (*modulario.Attachment, error) {
 	rec, err := findAttachment(tx, id)
+	if strict && (modulario.ErrorCode(err) == modulario.ENOTFOUND || err == nil && rec.Owner != from) {
+		return nil, invalidf("Attachment %q was not uploaded for this request.", id)
+	}
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return nil, invalidf("Attachment %q does not exist.", id)
 	} else if err != nil {

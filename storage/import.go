@@ -71,7 +71,8 @@ func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission, wo
 		sub.Channel = modulario.ChannelWeb
 	}
 	if len(sub.Timeline) == 0 {
-		sub.Timeline = []modulario.Event{{Type: "received", Status: modulario.StatusReceived, At: sub.CreatedAt}}
+		sub.Timeline = []modulario.Event{{Type: modulario.EventTypeReceived, Status: modulario.StatusReceived,
+			At: sub.CreatedAt, Actor: receivedActor(sub)}}
 	}
 	if sub.Number, err = s.nextNumber(tx, sub); err != nil {
 		return err
@@ -83,10 +84,7 @@ func (s *SubmissionService) importOne(tx *bolt.Tx, sub *modulario.Submission, wo
 	if err := putJSON(indexBucket(tx, bucketSubmissions), u64(id), sub); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketSubmissionTokens).Put([]byte(sub.Token), u64(id)); err != nil {
-		return err
-	}
-	if err := tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), u64(id)); err != nil {
+	if err := putLookups(tx, sub); err != nil {
 		return err
 	}
 	return entries.add(tx, sub, words)

@@ -260,12 +260,6 @@ func distinctValues(b *bolt.Bucket) []string {
 	return out
 }
 
-// closedStatuses are the statuses that end a request's life.
-var closedStatuses = map[string]bool{
-	string(modulario.StatusConcluded): true, string(modulario.StatusRejected): true,
-	string(modulario.StatusWithdrawn): true,
-}
-
 // match checks request id's row against every filter but the driving
 // word; other words are point lookups in the word index. buf is scratch
 // space, returned for reuse.
@@ -281,7 +275,7 @@ func (q *inboxQuery) match(rows, words *bolt.Bucket, id []byte, driver int, buf 
 		q.tag != nil && !r.hasTag(q.tag),
 		q.from > 0 && r.created < q.from,
 		q.to > 0 && r.created >= q.to,
-		q.overdue && (closedStatuses[string(r.status)] || r.due == 0 || q.now <= r.due):
+		q.overdue && (modulario.SubmissionStatus(r.status).Closed() || r.due == 0 || q.now <= r.due):
 		return false, buf
 	}
 	for i, w := range q.words {

@@ -80,11 +80,15 @@ func submissionEntries(sub *modulario.Submission, words []string) []indexEntry {
 // submissionWords(sub), computed by the caller outside the transaction
 // when it can, since every writer waits for it.
 func putInboxIndexes(tx *bolt.Tx, sub *modulario.Submission, words []string) error {
-	for _, e := range submissionEntries(sub, words) {
-		if err := indexBucket(tx, e.bucket).Put(e.key, nil); err != nil {
-			return err
-		}
+	var eb entryBatch
+	if err := eb.add(tx, sub, words); err != nil {
+		return err
 	}
+	return eb.flush(tx)
+}
+
+// putRow writes sub's inbox row.
+func putRow(tx *bolt.Tx, sub *modulario.Submission) error {
 	return indexBucket(tx, bucketSubmissionRows).Put(u64(sub.ID), encodeRow(sub))
 }
 
@@ -97,7 +101,7 @@ type entryBatch []indexEntry
 // add collects sub's index entries (with words) and writes its row.
 func (eb *entryBatch) add(tx *bolt.Tx, sub *modulario.Submission, words []string) error {
 	*eb = append(*eb, submissionEntries(sub, words)...)
-	return indexBucket(tx, bucketSubmissionRows).Put(u64(sub.ID), encodeRow(sub))
+	return putRow(tx, sub)
 }
 
 // flush puts the collected entries in bucket and key order.
@@ -157,7 +161,7 @@ func moveInboxIndexes(tx *bolt.Tx, old, sub *modulario.Submission) error {
 			}
 		}
 	}
-	return tx.Bucket(bucketSubmissionRows).Put(u64(sub.ID), encodeRow(sub))
+	return putRow(tx, sub)
 }
 
 // rowVersion starts every encoded row.

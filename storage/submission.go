@@ -145,17 +145,9 @@ func (s *SubmissionService) claimDraft(tx *bolt.Tx, sub *modulario.Submission, d
 		}
 		from = ownerDraftPrefix + draftToken
 	}
-	to := ownerSubmissionPrefix + strconv.FormatUint(sub.ID, 10)
-	atts := make([]modulario.Attachment, len(sub.Attachments))
-	for i, a := range sub.Attachments {
-		stored, err := reownAttachment(tx, a.ID, from, to)
-		if err != nil {
-			return err
-		}
-		atts[i] = *stored
-		if a.Pointer != "" {
-			atts[i].Pointer = a.Pointer
-		}
+	atts, err := claimAttachments(tx, sub.Attachments, from, sub.ID, false)
+	if err != nil {
+		return err
 	}
 	if len(atts) > 0 {
 		sub.Attachments = atts
@@ -194,14 +186,19 @@ func (s *SubmissionService) FindSubmissionByDraft(ctx context.Context, draftToke
 // putSubmissionIndexes writes the token and number index entries of sub,
 // its inbox row and its inbox index entries (see inbox_index.go).
 func putSubmissionIndexes(tx *bolt.Tx, sub *modulario.Submission, words []string) error {
+	if err := putLookups(tx, sub); err != nil {
+		return err
+	}
+	return putInboxIndexes(tx, sub, words)
+}
+
+// putLookups writes the token and number index entries of sub.
+func putLookups(tx *bolt.Tx, sub *modulario.Submission) error {
 	id := u64(sub.ID)
 	if err := tx.Bucket(bucketSubmissionTokens).Put([]byte(sub.Token), id); err != nil {
 		return err
 	}
-	if err := tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), id); err != nil {
-		return err
-	}
-	return putInboxIndexes(tx, sub, words)
+	return tx.Bucket(bucketSubmissionNumbers).Put([]byte(sub.Number), id)
 }
 
 // FindSubmissionByToken returns a submission by tracking token.

@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"strconv"
 	"time"
 
 	"github.com/modulario/modulario"
@@ -138,7 +137,7 @@ func applyStatus(tx *bolt.Tx, sub *modulario.Submission, c *modulario.Change, no
 	}
 	var attIDs []string
 	if len(c.Attachments) > 0 {
-		claimed, err := claimIntegration(tx, sub.ID, c.Attachments)
+		claimed, err := claimAttachments(tx, c.Attachments, modulario.IntegrationOwner(sub.ID), sub.ID, true)
 		if err != nil {
 			return err
 		}
@@ -149,29 +148,6 @@ func applyStatus(tx *bolt.Tx, sub *modulario.Submission, c *modulario.Change, no
 	}
 	event(modulario.Event{Type: modulario.EventTypeStatusChanged, Status: c.Status, Message: c.Message, Attachments: attIDs})
 	return nil
-}
-
-// claimIntegration moves files uploaded under IntegrationOwner(id) to the
-// request and returns their stored metadata.
-func claimIntegration(tx *bolt.Tx, id uint64, atts []modulario.Attachment) ([]modulario.Attachment, error) {
-	from := modulario.IntegrationOwner(id)
-	to := ownerSubmissionPrefix + strconv.FormatUint(id, 10)
-	out := make([]modulario.Attachment, 0, len(atts))
-	for _, a := range atts {
-		rec, err := findAttachment(tx, a.ID)
-		if err != nil || rec.Owner != from {
-			return nil, invalidf("Attachment %q was not uploaded for this request.", a.ID)
-		}
-		stored, err := reownAttachment(tx, a.ID, from, to)
-		if err != nil {
-			return nil, err
-		}
-		if a.Pointer != "" {
-			stored.Pointer = a.Pointer
-		}
-		out = append(out, *stored)
-	}
-	return out, nil
 }
 
 // QueueMessages queues outbox about request id outside a status change,
