@@ -1,7 +1,6 @@
 package builder
 
 import (
-	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -175,58 +174,24 @@ func (s *Server) apiAddNote(c echo.Context) error {
 }
 
 // apiAttachment answers GET /api/v1/submissions/{id}/attachments/{att}
-// with the file, as a download that no browser renders or sniffs.
+// with the file, with the same safe headers as the staff download.
 func (s *Server) apiAttachment(c echo.Context) error {
 	sub, err := s.apiFindSubmission(c)
 	if err != nil {
 		return err
 	}
-	var meta *modulario.Attachment
-	for i := range sub.Attachments {
-		if sub.Attachments[i].ID == c.Param("att") {
-			meta = &sub.Attachments[i]
-		}
-	}
+	meta := attachmentOf(sub, c.Param("att"))
 	if meta == nil {
 		return s.apiErr(c, http.StatusNotFound, "api.attachment_missing")
 	}
-	a, content, err := s.cfg.Attachments.FindAttachment(c.Request().Context(), meta.ID)
+	_, content, err := s.cfg.Attachments.FindAttachment(c.Request().Context(), meta.ID)
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return s.apiErr(c, http.StatusNotFound, "api.attachment_missing")
 	} else if err != nil {
 		return err
 	}
 	s.apiAudit(c, "submission.attachment", apiTarget(sub), "downloaded an attachment of "+sub.Number+" through the API")
-	h := c.Response().Header()
-	h.Set("Content-Disposition", apiDisposition(a.Name))
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("X-Content-Type-Options", "nosniff")
-	return c.Blob(http.StatusOK, apiContentType(a.ContentType), content)
-}
-
-// apiDisposition is "attachment" with the original file name
-// (RFC 2231 encoded when it is not plain ASCII).
-func apiDisposition(name string) string {
-	name = strings.Map(func(r rune) rune {
-		if r < 0x20 || r == 0x7f || r == '/' || r == '\\' {
-			return '_'
-		}
-		return r
-	}, name)
-	if d := mime.FormatMediaType("attachment", map[string]string{"filename": name}); d != "" && name != "" {
-		return d
-	}
-	return "attachment"
-}
-
-// apiContentType returns ct when it is a well-formed media type, else
-// application/octet-stream.
-func apiContentType(ct string) string {
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt == "" {
-		return echo.MIMEOctetStream
-	}
-	return mime.FormatMediaType(mt, params)
+	return sendAttachment(c, meta, content)
 }
 
 // apiOffices answers GET /api/v1/offices: the token's offices that exist.

@@ -79,6 +79,8 @@ type Server struct {
 	// dash caches the dashboard's numbers for a minute (dashboard_cache.go).
 	dash     *dashCache
 	dashOnce sync.Once
+	// forms caches compiled form versions (inbox_common.go).
+	forms formCache
 }
 
 // routeEntry is one staff route as registered by route.

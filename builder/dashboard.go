@@ -191,14 +191,9 @@ func (s *Server) choiceFields(ctx context.Context, f *modulario.Form) []*schemas
 	if f == nil || f.Published == 0 {
 		return nil
 	}
-	v, err := s.cfg.Forms.FindVersion(ctx, f.Slug, f.Published)
+	form, err := s.formVersion(ctx, f.Slug, f.Published)
 	if err != nil {
 		s.cfg.Logger.Warn("dashboard: form version", "form", f.Slug, "err", err)
-		return nil
-	}
-	form, err := schemas.Load(v.Definition)
-	if err != nil {
-		s.cfg.Logger.Warn("dashboard: load form", "form", f.Slug, "err", err)
 		return nil
 	}
 	var out []*schemas.Field

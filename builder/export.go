@@ -16,7 +16,6 @@ package builder
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -52,10 +51,6 @@ var exportFixed = []string{"export.col.number", "export.col.received", "export.c
 	"export.col.channel", "export.col.tags", "export.col.in_charge", "export.col.due",
 	"export.col.closed"}
 
-// exportFormCacheSize bounds the compiled form versions kept while
-// summarising the answers of several forms.
-const exportFormCacheSize = 32
-
 // exporter turns requests into rows; it caches the names it looks up
 // (forms, offices, users: a bounded set) so a long export stays cheap.
 type exporter struct {
@@ -63,18 +58,17 @@ type exporter struct {
 	c    echo.Context
 	lang string
 	// form and cols are set when the filter names one form.
-	form     *schemas.Form
-	cols     []schemas.Column
-	titles   map[string]string
-	offices  map[string]string
-	users    map[string]string
-	versions map[string]*schemas.Form
+	form    *schemas.Form
+	cols    []schemas.Column
+	titles  map[string]string
+	offices map[string]string
+	users   map[string]string
 }
 
 // newExporter prepares the columns for filter f.
 func (s *Server) newExporter(c echo.Context, f modulario.InboxFilter) *exporter {
 	x := &exporter{s: s, c: c, lang: langOf(c), titles: map[string]string{},
-		offices: map[string]string{}, users: map[string]string{}, versions: map[string]*schemas.Form{}}
+		offices: map[string]string{}, users: map[string]string{}}
 	ctx := c.Request().Context()
 	if list, err := s.cfg.Offices.ListOffices(ctx); err == nil {
 		for _, o := range list {
@@ -120,15 +114,7 @@ func (x *exporter) row(ctx context.Context, sub *modulario.Submission) []exportC
 		t(x.s.t(x.c, "export.channel."+string(sub.Channel))), t(strings.Join(sub.Tags, "; ")),
 		x.date(exportDateTime, sub.TakenInChargeAt), x.date(exportDate, sub.DueAt),
 		x.date(exportDateTime, sub.ClosedAt))
-	var data map[string]any
-	_ = json.Unmarshal(sub.Data, &data)
-	var files map[string]string
-	if len(sub.Attachments) > 0 {
-		files = make(map[string]string, len(sub.Attachments))
-	}
-	for _, a := range sub.Attachments {
-		files[a.ID] = a.Name
-	}
+	data, files := answers(sub), attachmentNames(sub)
 	if x.form == nil {
 		return append(out, t(x.answers(ctx, sub, data, files)))
 	}
@@ -184,20 +170,9 @@ func isEmptyList(v any) bool {
 	return ok && len(l) == 0
 }
 
-// version loads and compiles one form version, cached; nil if it cannot.
+// version returns one compiled form version; nil if it cannot be loaded.
 func (x *exporter) version(ctx context.Context, slug string, n int) *schemas.Form {
-	key := slug + "@" + strconv.Itoa(n)
-	if sf, ok := x.versions[key]; ok {
-		return sf
-	}
-	var sf *schemas.Form
-	if v, err := x.s.cfg.Forms.FindVersion(ctx, slug, n); err == nil {
-		sf, _ = schemas.Load(v.Definition)
-	}
-	if len(x.versions) >= exportFormCacheSize {
-		clear(x.versions)
-	}
-	x.versions[key] = sf
+	sf, _ := x.s.formVersion(ctx, slug, n)
 	return sf
 }
 

@@ -111,40 +111,43 @@ func (st *staff) options(users []*modulario.User, selected string) []option {
 	return out
 }
 
-// compiledForms caches compiled form versions by the hash of their
-// definition: versions are immutable, and equal definitions compile alike.
-var compiledForms = struct {
-	sync.Mutex
-	m map[string]*schemas.Form
-}{m: map[string]*schemas.Form{}}
+// formCache keeps compiled form versions by slug and number: published
+// versions are immutable, so a hit needs no read of the store.
+type formCache struct {
+	mu sync.Mutex
+	m  map[formVersionKey]*schemas.Form
+}
+
+type formVersionKey struct {
+	slug    string
+	version int
+}
 
 // maxCompiledForms bounds the cache; it is emptied when full.
 const maxCompiledForms = 256
 
 // formVersion returns the compiled version a request was made against.
 func (s *Server) formVersion(ctx context.Context, slug string, version int) (*schemas.Form, error) {
+	key := formVersionKey{slug, version}
+	s.forms.mu.Lock()
+	f, ok := s.forms.m[key]
+	s.forms.mu.Unlock()
+	if ok {
+		return f, nil
+	}
 	v, err := s.cfg.Forms.FindVersion(ctx, slug, version)
 	if err != nil {
 		return nil, err
 	}
-	compiledForms.Lock()
-	f, ok := compiledForms.m[v.Hash]
-	compiledForms.Unlock()
-	if ok && v.Hash != "" {
-		return f, nil
-	}
-	f, err = schemas.Load(v.Definition)
-	if err != nil {
+	if f, err = schemas.Load(v.Definition); err != nil {
 		return nil, err
 	}
-	compiledForms.Lock()
-	if len(compiledForms.m) >= maxCompiledForms {
-		compiledForms.m = map[string]*schemas.Form{}
+	s.forms.mu.Lock()
+	if s.forms.m == nil || len(s.forms.m) >= maxCompiledForms {
+		s.forms.m = map[formVersionKey]*schemas.Form{}
 	}
-	if v.Hash != "" {
-		compiledForms.m[v.Hash] = f
-	}
-	compiledForms.Unlock()
+	s.forms.m[key] = f
+	s.forms.mu.Unlock()
 	return f, nil
 }
 

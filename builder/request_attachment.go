@@ -33,12 +33,7 @@ func (s *Server) requestAttachment(c echo.Context) error {
 		return err
 	}
 	attID := c.Param("att")
-	var meta *modulario.Attachment
-	for i := range sub.Attachments {
-		if sub.Attachments[i].ID == attID {
-			meta = &sub.Attachments[i]
-		}
-	}
+	meta := attachmentOf(sub, attID)
 	notFound := modulario.Errorf(modulario.ENOTFOUND, "%s", s.t(c, "request.attachment_not_found"))
 	if meta == nil || s.cfg.Attachments == nil {
 		return notFound
@@ -52,6 +47,23 @@ func (s *Server) requestAttachment(c echo.Context) error {
 	}
 	s.audit(c, "submission.attachment", "submission:"+strconv.FormatUint(sub.ID, 10),
 		"downloaded attachment "+attID+" of request "+sub.Number)
+	return sendAttachment(c, meta, content)
+}
+
+// attachmentOf returns the attachment id of sub, nil if it has none such.
+func attachmentOf(sub *modulario.Submission, id string) *modulario.Attachment {
+	for i := range sub.Attachments {
+		if sub.Attachments[i].ID == id {
+			return &sub.Attachments[i]
+		}
+	}
+	return nil
+}
+
+// sendAttachment answers with a file as a download under its original
+// name: never rendered inline, never sniffed, never cached, and served as
+// its stored type only when that type is safe.
+func sendAttachment(c echo.Context, meta *modulario.Attachment, content []byte) error {
 	h := c.Response().Header()
 	h.Set("Content-Disposition", contentDisposition(meta.Name))
 	h.Set("X-Content-Type-Options", "nosniff")
