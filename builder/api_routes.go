@@ -104,13 +104,3 @@ func bearerSecret(header string) (string, bool) {
 	}
 	return secret, true
 }
-
-// apiAudit records an API action with the token as actor.
-func (s *Server) apiAudit(c echo.Context, action, target, detail string) {
-	tok := tokenOf(c)
-	e := &modulario.AuditEntry{At: s.cfg.Now(), Actor: apiActor(tok), ActorName: tok.Name + " (token " + tok.ID + ")",
-		Action: action, Target: target, Detail: detail, IP: c.RealIP()}
-	if err := s.cfg.Audit.RecordAudit(c.Request().Context(), e); err != nil {
-		s.cfg.Logger.Error("audit failed", "action", action, "target", target, "err", err)
-	}
-}

@@ -35,7 +35,7 @@ func (s *Server) apiListSubmissions(c echo.Context) error {
 		numbers = append(numbers, sub.Number)
 	}
 	if len(numbers) > 0 {
-		s.apiAudit(c, "submission.list", "api:"+tok.ID, "listed "+strconv.Itoa(len(numbers))+
+		s.audit(c, "submission.list", "api:"+tok.ID, "listed "+strconv.Itoa(len(numbers))+
 			" requests through the API: "+strings.Join(numbers, ", "))
 	}
 	return c.JSON(http.StatusOK, out)
@@ -68,7 +68,7 @@ func (s *Server) apiGetSubmission(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.apiAudit(c, "submission.view", apiTarget(sub), "read request "+sub.Number+" through the API")
+	s.audit(c, "submission.view", apiTarget(sub), "read request "+sub.Number+" through the API")
 	return c.JSON(http.StatusOK, toAPIRequest(sub, s.cfg.Now()))
 }
 
@@ -125,7 +125,7 @@ func (s *Server) apiChangeStatus(c echo.Context) error {
 	if err != nil {
 		return s.apiChangeError(c, err)
 	}
-	s.apiAudit(c, "submission.status", apiTarget(sub), "status of "+sub.Number+" changed from "+
+	s.audit(c, "submission.status", apiTarget(sub), "status of "+sub.Number+" changed from "+
 		string(sub.Status)+" to "+string(body.Status)+" through the API")
 	return c.JSON(http.StatusOK, toAPIRequest(updated, s.cfg.Now()))
 }
@@ -169,7 +169,7 @@ func (s *Server) apiAddNote(c echo.Context) error {
 	if err != nil {
 		return s.apiChangeError(c, err)
 	}
-	s.apiAudit(c, "submission.note", apiTarget(sub), "internal note added to "+sub.Number+" through the API")
+	s.audit(c, "submission.note", apiTarget(sub), "internal note added to "+sub.Number+" through the API")
 	return c.JSON(http.StatusCreated, toAPIRequest(updated, s.cfg.Now()))
 }
 
@@ -190,7 +190,7 @@ func (s *Server) apiAttachment(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	s.apiAudit(c, "submission.attachment", apiTarget(sub), "downloaded an attachment of "+sub.Number+" through the API")
+	s.audit(c, "submission.attachment", apiTarget(sub), "downloaded an attachment of "+sub.Number+" through the API")
 	return sendAttachment(c, meta, content)
 }
 

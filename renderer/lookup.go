@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -14,6 +13,7 @@ import (
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
+	"github.com/modulario/modulario/web"
 )
 
 // Lookup limits: attempts per client IP and per request number over a
@@ -28,49 +28,18 @@ const (
 	maxLookupValue  = 254
 )
 
-// lookupLimiter counts lookup attempts in memory, per process.
-type lookupLimiter struct {
-	mu       sync.Mutex
-	attempts map[string][]time.Time
-}
+// lookupLimiter counts lookup attempts in memory (web.Window).
+type lookupLimiter struct{ attempts *web.Window }
 
 func newLookupLimiter() *lookupLimiter {
-	return &lookupLimiter{attempts: map[string][]time.Time{}}
+	return &lookupLimiter{attempts: web.NewWindow(lookupWindow, maxLookupKeys)}
 }
 
 // allow records an attempt for ip and number at now and reports whether
 // both were under their limit before it.
 func (l *lookupLimiter) allow(ip, number string, now time.Time) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if len(l.attempts) > maxLookupKeys {
-		for k := range l.attempts {
-			if l.recent(k, now) == 0 {
-				delete(l.attempts, k)
-			}
-		}
-	}
-	ok := l.recent("i:"+ip, now) < maxLookupsIP && l.recent("n:"+number, now) < maxLookupsNum
-	for _, k := range []string{"i:" + ip, "n:" + number} {
-		l.attempts[k] = append(l.attempts[k], now)
-	}
-	return ok
-}
-
-// recent drops attempts older than the window and counts the rest.
-func (l *lookupLimiter) recent(key string, now time.Time) int {
-	cutoff := now.Add(-lookupWindow)
-	list := l.attempts[key]
-	i := 0
-	for i < len(list) && !list[i].After(cutoff) {
-		i++
-	}
-	if i == len(list) {
-		delete(l.attempts, key)
-		return 0
-	}
-	l.attempts[key] = list[i:]
-	return len(list) - i
+	n := l.attempts.Add(now, "i:"+ip, "n:"+number)
+	return n[0] < maxLookupsIP && n[1] < maxLookupsNum
 }
 
 // lookupView is the data of the lookup page.
