@@ -35,6 +35,9 @@ const (
 	OutboxPending OutboxStatus = "pending"
 	OutboxSent    OutboxStatus = "sent"
 	OutboxDead    OutboxStatus = "dead"
+	// OutboxSkipped: dropped unsent because it no longer applied (a
+	// reminder of an appointment that was cancelled or moved).
+	OutboxSkipped OutboxStatus = "skipped"
 )
 
 // OutboxMessage is a notification to send, written in the same transaction
@@ -61,6 +64,12 @@ type OutboxMessage struct {
 	SentAt           *time.Time       `json:"sent_at,omitempty"`
 	// LastError is the error of the latest failed attempt.
 	LastError string `json:"last_error,omitempty"`
+	// AppointmentField and AppointmentStart name the appointment a
+	// reminder is about: at sending time the request must still have an
+	// active appointment for that field starting then, or the message is
+	// skipped.
+	AppointmentField string    `json:"appointment_field,omitempty"`
+	AppointmentStart time.Time `json:"appointment_start,omitempty"`
 }
 
 // Attempt records one try to send a message.
@@ -69,6 +78,9 @@ type Attempt struct {
 	Duration time.Duration `json:"duration"`
 	OK       bool          `json:"ok"`
 	Error    string        `json:"error,omitempty"`
+	// Skipped (with OK) records a message dropped unsent (OutboxSkipped);
+	// Error says why.
+	Skipped bool `json:"skipped,omitempty"`
 }
 
 // OutboxFilter narrows ListOutbox.
@@ -91,8 +103,9 @@ type OutboxService interface {
 	// now+lease in the same transaction, so two workers never take the same
 	// message and a crash mid-send retries it after the lease.
 	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]*OutboxMessage, error)
-	// RecordAttempt appends a to the message and sets its status: sent when
-	// a.OK, else pending with next (retry) or dead when next is zero.
+	// RecordAttempt appends a to the message and sets its status: skipped
+	// when a.Skipped, sent when a.OK, else pending with next (retry) or
+	// dead when next is zero.
 	// Returns ENOTFOUND.
 	RecordAttempt(ctx context.Context, id string, a Attempt, next time.Time) error
 	// FindOutboxMessage returns a message. Returns ENOTFOUND.

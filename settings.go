@@ -26,8 +26,12 @@ type Settings struct {
 	// LegalNotes is Markdown for /note-legali.
 	LegalNotes  string       `json:"legal_notes,omitempty"`
 	FooterLinks []FooterLink `json:"footer_links,omitempty"`
-	UpdatedAt   time.Time    `json:"updated_at"`
-	UpdatedBy   string       `json:"updated_by,omitempty"`
+	// PatronDay is the patron saint's day "MM-DD", a holiday for calendars
+	// (see Calendar.Slots); PatronName its saint ("San Giovanni Battista").
+	PatronDay  string    `json:"patron_day,omitempty"`
+	PatronName string    `json:"patron_name,omitempty"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	UpdatedBy  string    `json:"updated_by,omitempty"`
 }
 
 // FooterLink is one link of the footer.

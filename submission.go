@@ -69,6 +69,22 @@ type Submission struct {
 	// EnteredBy is the user ID of the staff member who entered a request
 	// for a citizen who phoned or came to the counter.
 	EnteredBy string `json:"entered_by,omitempty"`
+	// Appointments are the slots booked by the request's appointment
+	// fields. The creating side sets Field, Calendar, Start and Name;
+	// storage confirms them (see BookingService) and fills in BookingID,
+	// End and Status, and keeps them in step with the bookings.
+	Appointments []Appointment `json:"appointments,omitempty"`
+}
+
+// ActiveAppointments returns the appointments that keep their place.
+func (s *Submission) ActiveAppointments() []Appointment {
+	var out []Appointment
+	for _, a := range s.Appointments {
+		if a.Status.Active() {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Open reports whether the request is still being worked on.
