@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,11 +102,20 @@ func (c *Calendar) Location() *time.Location {
 	if name == "" {
 		name = "Europe/Rome"
 	}
-	if loc, err := time.LoadLocation(name); err == nil {
-		return loc
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
 	}
-	return time.UTC
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	zones.Store(name, loc)
+	return loc
 }
+
+// zones caches loaded time zones by name: LoadLocation reads and parses
+// the zone database on every call, and slots are computed per day.
+var zones sync.Map
 
 // Where is the place line of an appointment: "Sede centrale, Piazza del
 // Municipio 1", or the calendar's name for a video call.
@@ -257,8 +267,15 @@ func ParseDay(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-// ValidMonthDay reports whether s is "MM-DD" (a patron saint's day).
-func ValidMonthDay(s string) bool { return monthDayRE.MatchString(s) }
+// ValidMonthDay reports whether s is "MM-DD" naming a real day of some
+// year (a patron saint's day): "02-29" yes, "02-30" no.
+func ValidMonthDay(s string) bool {
+	if !monthDayRE.MatchString(s) {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", "2024-"+s) // a leap year
+	return err == nil
+}
 
 // CalendarService stores calendars.
 type CalendarService interface {

@@ -77,6 +77,13 @@ var (
 	bucketSubmissionCreated   = []byte("submission_created")    // be(created)\x00be(id) → ""
 	bucketSubmissionWords     = []byte("submission_words")      // word\x00be(created)\x00be(id) → ""
 	bucketSubmissionDue       = []byte("submission_due")        // office\x00be(due)\x00be(id) → "" (open only)
+
+	// Calendars and bookings (see booking.go).
+	bucketCalendars      = []byte("calendars")           // slug → Calendar
+	bucketBookings       = []byte("bookings")            // id → Booking
+	bucketBookingSlots   = []byte("booking_slots")       // calendar\x00be(start unix)\x00id → be(hold expiry unixnano) status
+	bucketBookingHolders = []byte("booking_holders")     // holder\x00field → id (holds only)
+	bucketHoldExpiry     = []byte("booking_hold_expiry") // be(expiry unixnano)\x00id → "" (holds only)
 )
 
 var allBuckets = [][]byte{
@@ -94,6 +101,7 @@ var allBuckets = [][]byte{
 	bucketTokens, bucketTokenHashes, bucketMeta,
 	bucketSubmissionRows, bucketSubmissionOfficeAll, bucketSubmissionAssignee,
 	bucketSubmissionTags, bucketSubmissionCreated, bucketSubmissionWords, bucketSubmissionDue,
+	bucketCalendars, bucketBookings, bucketBookingSlots, bucketBookingHolders, bucketHoldExpiry,
 }
 
 // ErrLocked is returned (wrapped) by Open when another process holds the

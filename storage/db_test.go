@@ -57,6 +57,8 @@ func services(db *DB, c *clock) storagetest.Store {
 		Pages:       NewPageService(db),
 		Media:       NewMediaService(db),
 		Settings:    NewSettingsService(db),
+		Calendars:   NewCalendarService(db),
+		Bookings:    NewBookingService(db),
 		SetNow:      c.Set,
 	}
 }

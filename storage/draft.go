@@ -107,8 +107,8 @@ func (s *DraftService) UpdateDraft(ctx context.Context, d *modulario.Draft) erro
 	return nil
 }
 
-// DeleteDraft removes a draft and the attachments it owns. Deleting a
-// missing draft is not an error.
+// DeleteDraft removes a draft, the attachments it owns and its holds.
+// Deleting a missing draft is not an error.
 func (s *DraftService) DeleteDraft(ctx context.Context, token string) error {
 	return s.db.update(ctx, func(tx *bolt.Tx) error {
 		return deleteDraft(tx, token)
@@ -120,7 +120,7 @@ func (s *DraftService) DeleteDraft(ctx context.Context, token string) error {
 // must not hold it for long.
 const purgeChunk = 200
 
-// PurgeExpiredDrafts deletes drafts (and their attachments) that expired
+// PurgeExpiredDrafts deletes drafts (with their attachments and holds) that expired
 // before now and returns how many. It walks the expiry index, not every
 // draft, in transactions of at most purgeChunk drafts.
 func (s *DraftService) PurgeExpiredDrafts(ctx context.Context, now time.Time) (int, error) {
@@ -187,9 +187,14 @@ func putDraft(tx *bolt.Tx, d *modulario.Draft) error {
 	return putJSON(tx.Bucket(bucketDrafts), []byte(d.Token), d)
 }
 
-// deleteDraft removes a draft, its expiry entry and the attachments it
-// still owns.
+// deleteDraft removes a draft, its expiry entry, the attachments it still
+// owns and the slots it holds.
 func deleteDraft(tx *bolt.Tx, token string) error {
+	if token != "" {
+		if err := releaseHolds(tx, modulario.DraftHolder(token)); err != nil {
+			return err
+		}
+	}
 	d, err := findDraft(tx, token)
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return nil

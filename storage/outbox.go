@@ -46,16 +46,19 @@ func newOutboxIDs(msgs []*modulario.OutboxMessage) ([]string, error) {
 	return ids, nil
 }
 
-// queueOutbox writes a copy of each message, as pending and due at now,
-// with its indexes. It returns the copies as stored; the callers copy them
-// back into msgs after the commit.
+// queueOutbox writes a copy of each message, as pending, with its indexes.
+// A message is due at now unless its preset NextAttemptAt is later (a
+// scheduled reminder). Its Event defaults to event; a status change also
+// replaces a preset rule event (received) but keeps any other (an
+// appointment reminder). It returns the copies as stored; the callers
+// copy them back into msgs after the commit.
 func queueOutbox(tx *bolt.Tx, msgs []*modulario.OutboxMessage, ids []string,
 	sub *modulario.Submission, event string, now time.Time) ([]modulario.OutboxMessage, error) {
 	out := make([]modulario.OutboxMessage, len(msgs))
 	for i, m := range msgs {
 		c := *m
 		c.ID, c.SubmissionID = ids[i], sub.ID
-		if event == modulario.EventStatusChanged || c.Event == "" {
+		if c.Event == "" || (event == modulario.EventStatusChanged && c.Event == modulario.EventReceived) {
 			c.Event = event
 		}
 		if c.Event == modulario.EventStatusChanged {
@@ -64,6 +67,10 @@ func queueOutbox(tx *bolt.Tx, msgs []*modulario.OutboxMessage, ids []string,
 		c.Status = modulario.OutboxPending
 		c.Attempts, c.SentAt, c.LastError = nil, nil, ""
 		c.CreatedAt, c.NextAttemptAt = now, now
+		if next := m.NextAttemptAt.Round(0); next.After(now) {
+			c.NextAttemptAt = next
+		}
+		c.AppointmentStart = c.AppointmentStart.Round(0)
 		if tx.Bucket(bucketOutbox).Get([]byte(c.ID)) != nil {
 			return nil, modulario.Errorf(modulario.ECONFLICT, "Notification id collision.")
 		}
@@ -166,9 +173,10 @@ func (s *OutboxService) ClaimDue(ctx context.Context, now time.Time, lease time.
 	return claimed, nil
 }
 
-// RecordAttempt appends a to the message and moves it: sent when a.OK;
-// otherwise pending until next, or dead (with a.Error as LastError) when
-// next is zero. A message already sent stays sent. Returns ENOTFOUND.
+// RecordAttempt appends a to the message and moves it: skipped (out of the
+// due index, never sent) when a.Skipped; sent when a.OK; otherwise pending
+// until next, or dead (with a.Error as LastError) when next is zero. A
+// message already sent stays sent. Returns ENOTFOUND.
 func (s *OutboxService) RecordAttempt(ctx context.Context, id string, a modulario.Attempt, next time.Time) error {
 	if a.At.IsZero() {
 		a.At = s.db.now()
@@ -182,11 +190,13 @@ func (s *OutboxService) RecordAttempt(ctx context.Context, id string, a modulari
 		old := *m
 		m.Attempts = appendAttempt(m.Attempts, a)
 		switch {
-		case a.OK:
+		case a.Skipped && old.Status != modulario.OutboxSent:
+			m.Status = modulario.OutboxSkipped
+		case a.OK && !a.Skipped:
 			at := a.At
 			m.Status, m.SentAt, m.LastError = modulario.OutboxSent, &at, ""
 		case old.Status == modulario.OutboxSent:
-			// A late failure report (a resend after a lease) cannot unsend it.
+			// A late report (a resend after a lease) cannot unsend it.
 		case next.IsZero():
 			m.Status, m.LastError = modulario.OutboxDead, a.Error
 		default:
@@ -321,7 +331,7 @@ func (s *OutboxService) CountOutbox(ctx context.Context) (map[string]modulario.O
 				c.Dead++
 			}
 			for _, a := range m.Attempts {
-				if !a.OK {
+				if !a.OK && !a.Skipped {
 					c.FailedAttempts++
 				}
 			}

@@ -44,7 +44,7 @@ func (s *SettingsService) Settings(ctx context.Context) (*modulario.Settings, er
 // SaveSettings validates and replaces the settings, recording the
 // context's actor and the time. The colour is stored lower-case. On
 // success st holds the stored values. Returns EINVALID, with Fields keyed
-// by JSON pointer, for a bad colour, URL or footer link.
+// by JSON pointer, for a bad colour, URL, footer link or patron day.
 func (s *SettingsService) SaveSettings(ctx context.Context, st *modulario.Settings) error {
 	out, err := normalizeSettings(st)
 	if err != nil {
@@ -76,6 +76,13 @@ func normalizeSettings(st *modulario.Settings) (modulario.Settings, error) {
 	}
 	if out.AccessibilityURL != "" && !absoluteURL(out.AccessibilityURL) {
 		fields["/accessibility_url"] = "Use an absolute http or https URL."
+	}
+	out.PatronDay, out.PatronName = strings.TrimSpace(out.PatronDay), strings.TrimSpace(out.PatronName)
+	if out.PatronDay != "" && !modulario.ValidMonthDay(out.PatronDay) {
+		fields["/patron_day"] = "Use the month and day of the patron saint's feast as MM-DD, like 06-24."
+	}
+	if len(out.PatronName) > 200 {
+		fields["/patron_name"] = "The name is too long (at most 200 characters)."
 	}
 	out.FooterLinks = nil
 	for i, l := range st.FooterLinks {

@@ -31,6 +31,13 @@ func NewSubmissionService(db *DB) *SubmissionService { return &SubmissionService
 // or request, and ENOTFOUND if draftToken names no draft (already submitted
 // or purged), so a double submit cannot make two requests.
 //
+// Each of s.Appointments (Field, Calendar, Start, Name) is confirmed in the
+// same transaction: the draft's hold of that field becomes the confirmed
+// booking, or (no hold, or an API request without draft) the slot must be
+// offered and have a free place. A full slot returns ECONFLICT and a slot
+// not offered EINVALID, both with Fields[field], and nothing is stored. On
+// success BookingID, End and Status are filled in.
+//
 // outbox are written in the same transaction, pending and due at once
 // (ID, SubmissionID, Status and times assigned; Event defaults to
 // EventReceived); on success the caller's messages hold the stored values
@@ -48,17 +55,30 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 	}
 	var out modulario.Submission
 	var queued []modulario.OutboxMessage
+	var refused error
 	words := submissionWords(sub) // outside the transaction every writer waits for
 	err = s.db.batch(ctx, func(tx *bolt.Tx) error {
 		// Batch may run this more than once: build out from scratch each time.
-		out = *sub
-		if err := s.create(tx, &out, draftToken, words); err != nil {
+		out, queued, refused = *sub, nil, nil
+		out.Appointments = append([]modulario.Appointment(nil), sub.Appointments...)
+		// Appointments are checked before anything is written, so a full
+		// slot refuses this request without failing the shared commit.
+		plans, err := planAppointments(tx, &out, draftToken, s.db.now())
+		if refusal(err) {
+			refused = err
+			return nil
+		} else if err != nil {
 			return err
 		}
-		var err error
+		if err := s.create(tx, &out, draftToken, words, plans); err != nil {
+			return err
+		}
 		queued, err = queueOutbox(tx, outbox, ids, &out, modulario.EventReceived, s.db.now())
 		return err
 	})
+	if err == nil {
+		err = refused
+	}
 	if err != nil {
 		return err
 	}
@@ -68,7 +88,7 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 }
 
 // create fills in s and writes it with its indexes inside tx.
-func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draftToken string, words []string) error {
+func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draftToken string, words []string, plans []apptPlan) error {
 	subs := indexBucket(tx, bucketSubmissions) // IDs only grow: fill pages
 	id, err := subs.NextSequence()
 	if err != nil {
@@ -95,6 +115,9 @@ func (s *SubmissionService) create(tx *bolt.Tx, sub *modulario.Submission, draft
 		return fmt.Errorf("tracking token collision")
 	}
 
+	if err := applyAppointments(tx, sub, plans); err != nil {
+		return err
+	}
 	if err := s.claimDraft(tx, sub, draftToken); err != nil {
 		return err
 	}

@@ -15,7 +15,9 @@ import (
 // and the internal note, each with its timeline event stamped with the
 // actor; the request moves in every inbox index, and outbox is queued as
 // EventStatusChanged only when the status changed. On success the
-// caller's messages hold the stored values. Returns ENOTFOUND, ECONFLICT
+// caller's messages hold the stored values. A request moving to a closed
+// status frees its future bookings (cancelled, and so marked in
+// Appointments) in the same transaction. Returns ENOTFOUND, ECONFLICT
 // when c.IfStatus differs from the stored status, and EINVALID for an
 // empty change, an unknown status, a refused transition, a message or
 // files without a status change, or files not uploaded for this request.
@@ -53,6 +55,12 @@ func (s *SubmissionService) update(ctx context.Context, id uint64, c modulario.C
 			return err
 		}
 		next.UpdatedAt = now
+		if c.Status != "" && next.Status.Closed() {
+			// A closed request frees the places of its future appointments.
+			if err := freeFutureBookings(tx, &next, now); err != nil {
+				return err
+			}
+		}
 		if err := moveInboxIndexes(tx, old, &next); err != nil {
 			return err
 		}

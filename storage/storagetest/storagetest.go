@@ -35,6 +35,10 @@ type Store struct {
 	Pages    modulario.PageService
 	Media    modulario.MediaService
 	Settings modulario.SettingsService
+	// Calendars and Bookings are optional: the booking tests are skipped
+	// when nil.
+	Calendars modulario.CalendarService
+	Bookings  modulario.BookingService
 	// SetNow fixes the store's clock at t.
 	SetNow func(t time.Time)
 }
@@ -79,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Offices", func(t *testing.T) { testOffices(t, open) })
 	t.Run("Webhooks", func(t *testing.T) { testWebhooks(t, open) })
 	runStaff(t, open)
+	runBookings(t, open)
 }
 
 // Def returns a small valid form document.
