@@ -36,6 +36,9 @@ type Dispatcher struct {
 	Offices     modulario.OfficeService
 	Webhooks    modulario.WebhookService
 	Attachments modulario.AttachmentService
+	// Calendars gives appointment messages their place and what to bring;
+	// nil: the calendar's slug stands for the place.
+	Calendars modulario.CalendarService
 	// Channels by name ("email", "webhook"...).
 	Channels map[string]Channel
 	// BaseURL is the public site address, for tracking links.
@@ -176,6 +179,14 @@ func (d *Dispatcher) Process(ctx context.Context, om *modulario.OutboxMessage) {
 	c := d.counters(om.Channel)
 	var next time.Time
 	log := d.Logger.With("outbox_id", om.ID, "submission_id", om.SubmissionID, "channel", om.Channel)
+	if errors.Is(err, errAppointmentGone) {
+		a = modulario.Attempt{At: start, Duration: d.Now().Sub(start), OK: true, Skipped: true, Error: err.Error()}
+		log.Info("notification skipped", "reason", a.Error)
+		if err := d.Outbox.RecordAttempt(ctx, om.ID, a, time.Time{}); err != nil {
+			log.Error("recording the attempt failed", "error", err)
+		}
+		return
+	}
 	if err != nil {
 		a.Error = truncate(err.Error(), 1000)
 		attempts := len(om.Attempts) + 1
@@ -238,8 +249,11 @@ func (d *Dispatcher) send(ctx context.Context, om *modulario.OutboxMessage) (str
 }
 
 // Build loads what om needs and returns the Message ready to send:
-// submission, form, office, webhook endpoint, files, rendered template and
-// recipients.
+// submission, form, office, webhook endpoint, files, rendered template,
+// recipients and, for e-mails to the citizen about an appointment, its
+// calendar entry. A message about an appointment (AppointmentField set)
+// that is no longer active at AppointmentStart is not built: Process
+// records it skipped.
 func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*Message, error) {
 	d.init()
 	m := &Message{ID: om.ID, Outbox: om}
@@ -251,6 +265,9 @@ func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*M
 		return nil, lookupErr("submission", err)
 	}
 	m.Submission = sub
+	if om.AppointmentField != "" && !appointmentStillDue(sub, om.AppointmentField, om.AppointmentStart) {
+		return nil, errAppointmentGone
+	}
 	if m.Form, err = d.engine.Form(ctx, sub.FormSlug, sub.Version); err != nil {
 		return nil, lookupErr("form version", err)
 	}
@@ -271,20 +288,53 @@ func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*M
 	for _, a := range sub.Attachments {
 		names[a.ID] = a.Name
 	}
+	var appt *AppointmentDetails
+	if len(sub.Appointments) > 0 {
+		details := d.appointmentDetails(ctx)
+		appointmentAnswers(sub, decodeAnswers(sub.Data), details, names)
+		if ap := pickAppointment(om, m.Action, sub); ap != nil {
+			appt = details(*ap)
+		}
+	}
 	if m.Action.Attachments {
 		if m.Files, err = d.files(ctx, sub); err != nil {
 			return nil, err
 		}
 	}
 	m.TrackingURL = strings.TrimRight(d.BaseURL, "/") + "/pratiche/" + url.PathEscape(sub.Token)
-	if err := d.render(m, om, names); err != nil {
+	if err := d.render(m, om, names, appt); err != nil {
 		return nil, err
 	}
+	m.Calendar = citizenICS(m, appt, d.BaseURL, d.Now())
 	return m, ResolveRecipients(m)
 }
 
+// errAppointmentGone skips a message about an appointment that was
+// cancelled or moved since it was queued.
+var errAppointmentGone = errors.New("skipped: appointment cancelled or moved")
+
+// appointmentDetails returns a function completing appointments with
+// their calendar, loading each calendar once.
+func (d *Dispatcher) appointmentDetails(ctx context.Context) func(modulario.Appointment) *AppointmentDetails {
+	cals := map[string]*modulario.Calendar{}
+	return func(ap modulario.Appointment) *AppointmentDetails {
+		c, ok := cals[ap.Calendar]
+		if !ok && d.Calendars != nil {
+			var err error
+			if c, err = d.Calendars.FindCalendar(ctx, ap.Calendar); err != nil {
+				if modulario.ErrorCode(err) != modulario.ENOTFOUND {
+					d.Logger.Warn("loading an appointment's calendar failed", "calendar", ap.Calendar, "error", err)
+				}
+				c = nil
+			}
+			cals[ap.Calendar] = c
+		}
+		return &AppointmentDetails{Appointment: ap, Calendar: c}
+	}
+}
+
 // render fills the message's subject and bodies from its template.
-func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[string]string) error {
+func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[string]string, appt *AppointmentDetails) error {
 	name := m.Action.Template
 	if name == "" {
 		name = defaultTemplate(om, m.Action)
@@ -294,7 +344,7 @@ func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[s
 		return fmt.Errorf("%w: no template %q", ErrPermanent, name)
 	}
 	RenderMessage(m, tpl, TemplateData{Form: m.Form, Submission: m.Submission, Office: m.Office,
-		Status: om.SubmissionStatus, TrackingURL: m.TrackingURL, Files: files})
+		Status: om.SubmissionStatus, TrackingURL: m.TrackingURL, Files: files, Event: om.Event, Appointment: appt})
 	return nil
 }
 
@@ -305,6 +355,12 @@ func defaultTemplate(om *modulario.OutboxMessage, a Action) string {
 		return "aggiornamento-stato"
 	case om.Event == modulario.EventLookup:
 		return "link-pratica"
+	case om.Event == modulario.EventAppointmentReminder:
+		return "promemoria-appuntamento"
+	case om.Event == modulario.EventAppointmentCancelled:
+		return "appuntamento-annullato"
+	case om.Event == modulario.EventAppointmentMoved:
+		return "appuntamento-spostato"
 	case a.Notify == modulario.ChannelEmailMsg && string(a.To) != `"citizen"`,
 		a.Notify == modulario.ChannelWebhook:
 		return "nuova-richiesta"

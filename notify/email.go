@@ -16,6 +16,7 @@ import (
 	gomail "github.com/wneessen/go-mail"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/ics"
 )
 
 // TLSMode is how the SMTP connection is secured.
@@ -249,8 +250,26 @@ func (e *Email) build(m *Message) (*gomail.Msg, error) {
 			return nil, fmt.Errorf("email: attachment %q: %w", f.Name, err)
 		}
 	}
+	if m.Calendar != nil {
+		a := *m.Calendar
+		if a.Organizer == "" {
+			a.Organizer = e.cfg.From
+		}
+		method := "PUBLISH"
+		if a.Cancelled {
+			method = "CANCEL"
+		}
+		if err := msg.AttachReader(ICSFileName, bytes.NewReader(ics.Encode(a)),
+			gomail.WithFileContentType(gomail.ContentType(ics.ContentType+"; method="+method))); err != nil {
+			return nil, fmt.Errorf("email: calendar attachment: %w", err)
+		}
+	}
 	return msg, nil
 }
+
+// ICSFileName is the name of the calendar entry attached to e-mails about
+// an appointment.
+const ICSFileName = "appuntamento.ics"
 
 // htmlDocument wraps an HTML fragment in a minimal Italian document
 // without styles, which mail clients render predictably.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -19,6 +20,10 @@ const maxCachedForms = 512
 // Engine evaluates form rules; it implements modulario.RuleEngine.
 type Engine struct {
 	forms modulario.FormService
+	// cals gives reminders the calendar's RemindHours; nil: only the
+	// reminder the day before.
+	cals modulario.CalendarService
+	now  func() time.Time
 
 	mu    sync.Mutex
 	cache map[formKey]*schemas.Form
@@ -33,7 +38,14 @@ var _ modulario.RuleEngine = (*Engine)(nil)
 
 // NewEngine returns an engine that loads form versions from forms.
 func NewEngine(forms modulario.FormService) *Engine {
-	return &Engine{forms: forms, cache: map[formKey]*schemas.Form{}}
+	return &Engine{forms: forms, now: time.Now, cache: map[formKey]*schemas.Form{}}
+}
+
+// WithCalendars makes the engine read calendars for appointment reminders
+// (the second reminder, RemindHours before) and returns e.
+func (e *Engine) WithCalendars(cals modulario.CalendarService) *Engine {
+	e.cals = cals
+	return e
 }
 
 // Form returns the compiled form version, compiling it once.
@@ -63,7 +75,8 @@ func (e *Engine) Form(ctx context.Context, slug string, version int) (*schemas.F
 }
 
 // Evaluate runs the rules of s's form version for event, in order, and
-// stops after a matching rule with stop. For status events s.Status is the
+// stops after a matching rule with stop. A received request with
+// appointments also gets their reminders (see Reminders). For status events s.Status is the
 // new status and the instance is the answers plus a top-level "status".
 // The form's office is the default route of a received submission.
 func (e *Engine) Evaluate(ctx context.Context, event string, s *modulario.Submission) (*modulario.RuleOutcome, error) {
@@ -95,6 +108,9 @@ func (e *Engine) Evaluate(ctx context.Context, event string, s *modulario.Submis
 		if r.Stop {
 			break
 		}
+	}
+	if event == modulario.EventReceived && len(s.Appointments) > 0 {
+		out.Messages = append(out.Messages, e.Reminders(ctx, f, s, s.Appointments)...)
 	}
 	return out, nil
 }

@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/ics"
 	"github.com/modulario/modulario/schemas"
 )
 
@@ -32,6 +33,9 @@ type Action struct {
 	Template    string `json:"template,omitempty"`
 	Endpoint    string `json:"endpoint,omitempty"`
 	Attachments bool   `json:"attachments,omitempty"`
+	// Booking names the booking an appointment message is about (set by
+	// Appointments on cancellation and move messages, never in rules).
+	Booking string `json:"booking,omitempty"`
 }
 
 // Message is one outbox message made ready to send: recipients resolved
@@ -59,6 +63,10 @@ type Message struct {
 	Files []File
 	// Webhook is the endpoint, for the webhook channel.
 	Webhook *modulario.WebhookEndpoint
+	// Calendar, when not nil, is the appointment the e-mail channel
+	// attaches as appuntamento.ics (a cancellation when Cancelled); an
+	// empty Organizer becomes the sender.
+	Calendar *ics.Appointment
 }
 
 // File is an attachment's metadata and content.

@@ -20,8 +20,34 @@ var Builtin = map[string]schemas.Template{
 		Body: "Gentile cittadina, gentile cittadino,\n\n" +
 			"abbiamo ricevuto la sua richiesta **{{modulo}}** il {{data}}.\n\n" +
 			"Il numero della richiesta è **{{numero}}**: lo conservi per ogni comunicazione con il Comune.\n\n" +
+			"{{dettagli-appuntamento}}" +
 			"Può seguire lo stato della richiesta in ogni momento a questo indirizzo:\n{{link}}\n\n" +
 			"La avviseremo a ogni aggiornamento.\n\nCordiali saluti,\n{{ufficio}}",
+	},
+	"promemoria-appuntamento": {
+		Subject: "Promemoria: appuntamento di {{data_appuntamento}} alle {{ora_appuntamento}}",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"le ricordiamo l'appuntamento per la richiesta **{{modulo}}** numero **{{numero}}**.\n\n" +
+			"{{dettagli-appuntamento}}" +
+			"Se non può venire, annulli o sposti l'appuntamento dalla pagina della richiesta: " +
+			"il posto tornerà libero per altre persone.\n{{link}}\n\nCordiali saluti,\n{{ufficio}}",
+	},
+	"appuntamento-annullato": {
+		Subject: "Richiesta {{numero}}: appuntamento annullato",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"l'appuntamento di {{data_appuntamento}} alle {{ora_appuntamento}} ({{luogo}}) " +
+			"per la richiesta **{{modulo}}** numero **{{numero}}** è stato annullato.\n\n" +
+			"{{messaggio-appuntamento}}" +
+			"Trova i dettagli della richiesta a questo indirizzo; se la richiesta è ancora aperta, " +
+			"da lì può anche scegliere un nuovo appuntamento:\n{{link}}\n\nCordiali saluti,\n{{ufficio}}",
+	},
+	"appuntamento-spostato": {
+		Subject: "Richiesta {{numero}}: appuntamento spostato a {{data_appuntamento}} alle {{ora_appuntamento}}",
+		Body: "Gentile cittadina, gentile cittadino,\n\n" +
+			"l'appuntamento per la richiesta **{{modulo}}** numero **{{numero}}** è stato spostato.\n\n" +
+			"{{dettagli-appuntamento}}" +
+			"{{messaggio-appuntamento}}" +
+			"Trova i dettagli della richiesta a questo indirizzo:\n{{link}}\n\nCordiali saluti,\n{{ufficio}}",
 	},
 	"nuova-richiesta": {
 		Subject: "Nuova richiesta {{numero}}: {{modulo}}",
@@ -67,7 +93,11 @@ var statusLabels = map[modulario.SubmissionStatus]string{
 }
 
 // builtinBlocks are the placeholders only the built-in templates use.
-var builtinBlocks = []string{"messaggio-ufficio", "istruzioni-integrazione"}
+var builtinBlocks = []string{"messaggio-ufficio", "istruzioni-integrazione", "dettagli-appuntamento", "messaggio-appuntamento"}
+
+// AppointmentPlaceholders are the placeholders about a request's
+// appointment that every template may use (besides schemas.Placeholders).
+var AppointmentPlaceholders = []string{"appuntamento", "luogo", "data_appuntamento", "ora_appuntamento", "cosa_portare"}
 
 // integrationHelp tells the citizen how to answer a request for
 // integration (block {{istruzioni-integrazione}}).
@@ -98,8 +128,14 @@ type TemplateData struct {
 	// Status is shown by {{stato}}; empty means the submission's status.
 	Status      modulario.SubmissionStatus
 	TrackingURL string
-	// Files maps attachment ids to names, for file answers.
+	// Files maps attachment ids to names, for file answers, and
+	// appointment answers to their text.
 	Files map[string]string
+	// Event is the outbox event of the message ({{messaggio}} of an
+	// appointment change is that change's message).
+	Event string
+	// Appointment is the appointment the message is about; nil: none.
+	Appointment *AppointmentDetails
 }
 
 // FindTemplate returns the form's template named name, or the built-in one.
@@ -177,10 +213,20 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 		}
 		return s.DueAt.In(rome).Format("02/01/2006")
 	case "messaggio":
+		if e := d.appointmentEvent(); e != nil {
+			return esc(e.Message)
+		}
 		if e := d.statusEvent(); e != nil {
 			return esc(e.Message)
 		}
 		return ""
+	case "messaggio-appuntamento":
+		if e := d.appointmentEvent(); e != nil && e.Message != "" && e.Actor != modulario.ActorCitizen {
+			return "Messaggio dell'ufficio:\n\n" + esc(e.Message) + "\n\n"
+		}
+		return ""
+	case "appuntamento", "luogo", "data_appuntamento", "ora_appuntamento", "cosa_portare", "dettagli-appuntamento":
+		return d.appointmentValue(name, esc)
 	case "messaggio-ufficio":
 		if e := d.statusEvent(); e != nil && e.Message != "" && e.Actor != modulario.ActorCitizen {
 			return "Messaggio dell'ufficio:\n\n" + esc(e.Message) + "\n\n"
@@ -198,6 +244,63 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 		return esc(d.answer(path, data))
 	}
 	return ""
+}
+
+// appointmentValue fills the appointment placeholders ("" without one).
+// {{cosa_portare}} is Markdown written by staff and inserted as it is.
+func (d TemplateData) appointmentValue(name string, esc func(string) string) string {
+	a := d.Appointment
+	if a == nil {
+		return ""
+	}
+	switch name {
+	case "appuntamento":
+		return esc(a.Text())
+	case "luogo":
+		return esc(a.Place())
+	case "data_appuntamento":
+		return esc(a.Date())
+	case "ora_appuntamento":
+		return esc(a.Clock())
+	case "cosa_portare":
+		return a.Bring(d.Form)
+	}
+	// dettagli-appuntamento: the block of the built-in templates.
+	if !a.Status.Active() {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("**Il suo appuntamento**\n\n")
+	b.WriteString("- Data: " + esc(a.Date()) + "\n- Orario: " + esc(a.Clock()) + "\n- Luogo: " + esc(a.Place()) + "\n\n")
+	if a.Calendar != nil && a.Calendar.Kind == modulario.CalendarVideo && strings.TrimSpace(a.Calendar.VideoInfo) != "" {
+		b.WriteString("**Come si svolge la videochiamata**\n\n" + strings.TrimSpace(a.Calendar.VideoInfo) + "\n\n")
+	}
+	if bring := a.Bring(d.Form); bring != "" {
+		b.WriteString("**Cosa portare**\n\n" + bring + "\n\n")
+	}
+	return b.String()
+}
+
+// appointmentEvent is the latest appointment change of the kind the
+// message is about (cancelled or moved), whose Message is {{messaggio}};
+// nil for other messages.
+func (d TemplateData) appointmentEvent() *modulario.Event {
+	var typ string
+	switch d.Event {
+	case modulario.EventAppointmentCancelled:
+		typ = modulario.EventTypeAppointmentCancelled
+	case modulario.EventAppointmentMoved:
+		typ = modulario.EventTypeAppointmentMoved
+	default:
+		return nil
+	}
+	tl := d.Submission.Timeline
+	for i := len(tl) - 1; i >= 0; i-- {
+		if tl[i].Type == typ {
+			return &tl[i]
+		}
+	}
+	return nil
 }
 
 // status is the status the message is about: Status, else the request's.

@@ -64,6 +64,19 @@ func TestBuiltinTemplatesUseOnlyKnownPlaceholders(t *testing.T) {
 			t.Errorf("FindTemplate(%q) = %v", name, ok)
 		}
 	}
+	if len(schemas.BuiltinTemplates) != len(Builtin) {
+		t.Errorf("schemas.BuiltinTemplates = %v, notify has %d built-in templates", schemas.BuiltinTemplates, len(Builtin))
+	}
+	for _, name := range schemas.BuiltinTemplates {
+		if _, ok := Builtin[name]; !ok {
+			t.Errorf("schemas names built-in template %q, which notify lacks", name)
+		}
+	}
+	for _, p := range AppointmentPlaceholders {
+		if !f.KnownPlaceholder(p) {
+			t.Errorf("form templates cannot use {{%s}}: add it to schemas.Placeholders", p)
+		}
+	}
 	if !strings.Contains(Builtin["nuova-richiesta"].Body, "{{risposte}}") {
 		t.Error("the office template lacks the answers")
 	}
