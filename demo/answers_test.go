@@ -37,8 +37,9 @@ func TestAnswers(t *testing.T) {
 	}{
 		{"richiesta-assistenza", `{"nome":"Maria","cognome":"Rossi","email":"maria.rossi@example.it","categoria":"anagrafe","servizio":"Carta d'identità","dettagli":"Quali documenti servono per il rinnovo?"}`, nil},
 		{"richiesta-assistenza", `{"nome":"Maria","cognome":"Rossi","email":"maria.rossi@example.it","categoria":"anagrafe","servizio":"x","dettagli":"breve"}`, []string{"/dettagli"}},
-		{"carta-identita", `{"sportello":"sede-centrale","data":"2026-03-02","orario":"09:30","motivo":"Documento scaduto",` + persona + `}`, nil},
-		{"carta-identita", `{"sportello":"luna","data":"2026-03-02","orario":"07:00","motivo":"Documento scaduto",` + persona + `}`, []string{"/sportello", "/orario"}},
+		{"carta-identita", `{"appuntamento":"anagrafe-sede-centrale@2026-12-03T09:30:00+01:00","motivo":"Documento scaduto",` + persona + `}`, nil},
+		{"carta-identita", `{"appuntamento":"giovedì alle 9:30","motivo":"x",` + persona + `}`, []string{"/appuntamento", "/motivo"}},
+		{"carta-identita", `{"motivo":"Documento scaduto",` + persona + `}`, []string{"/appuntamento"}},
 		{"autolettura-acqua", `{"codice_utente":"00123456","matricola":"AB12345678","lettura":1234,"data_lettura":"2026-01-08","foto":"att1","intestatario":{` + persona + `}}`, nil},
 		{"autolettura-acqua", `{"codice_utente":"123","matricola":"AB12345678","lettura":-1,"data_lettura":"2026-01-08","foto":"att1","intestatario":{` + persona + `}}`, []string{"/codice_utente", "/lettura"}},
 		{"segnalazione-disservizio", `{"tipo":"illuminazione","numero_palo":"PL-123",` + segnalazione + `}`, nil},

@@ -76,7 +76,7 @@ type StepUI struct {
 // FieldUI tunes how one field is drawn.
 type FieldUI struct {
 	// Widget is one of text, textarea, select, radio, checkbox, date, file,
-	// hidden, markdown. Empty means chosen from the schema.
+	// hidden, markdown, appointment. Empty means chosen from the schema.
 	Widget       string   `json:"widget,omitempty"`
 	Help         string   `json:"help,omitempty"` // Markdown
 	Placeholder  string   `json:"placeholder,omitempty"`
@@ -86,6 +86,9 @@ type FieldUI struct {
 	Text         string   `json:"text,omitempty"`    // Markdown, for widget "markdown"
 	Accept       []string `json:"accept,omitempty"`  // media types for files
 	MaxSize      int64    `json:"maxSize,omitempty"` // bytes, for files (default 10 MB)
+	// Calendars are the slugs of the calendars an appointment field books
+	// (widget "appointment", schema {"type":"string","format":"appuntamento"}).
+	Calendars []string `json:"calendars,omitempty"`
 }
 
 // Kind is what control a field is drawn as.
@@ -108,6 +111,10 @@ const (
 	KindMarkdown   Kind = "markdown" // informative paragraph, no answer
 	KindGroup      Kind = "group"    // nested object: a fieldset
 	KindRepeat     Kind = "repeat"   // array of objects: repeatable group
+	// KindAppointment is a slot of one of Field.Calendars: the answer is
+	// modulario.AppointmentValue(calendar, start). It is top-level and the
+	// only input of its step.
+	KindAppointment Kind = "appointment"
 )
 
 // Option is one labelled choice.
@@ -165,6 +172,8 @@ type Field struct {
 	MaxItems     *int
 	Accept       []string
 	MaxSize      int64
+	// Calendars are the calendar slugs of a KindAppointment field.
+	Calendars []string
 	// Children are the fields of a group, or of each item of a repeat.
 	Children []*Field
 	// Conditional is true when other answers decide whether the field is

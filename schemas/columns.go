@@ -71,7 +71,8 @@ func extend(parts []string, ptr string) []string {
 // the summary does (option labels, Sì/No, dd/mm/yyyy), with these choices
 // for a flat cell: several chosen options are joined with "; ", a file
 // answer shows the file's name from files (attachment id → name, the id
-// when unknown), and inside a repeatable group the values of the items
+// when unknown), an appointment answer the text files gives for it, else
+// "03/12/2026 09:30, calendar-slug", and inside a repeatable group the values of the items
 // are joined as "1: …; 2: …" (items without an answer are left out).
 // A missing answer is "".
 func ColumnValue(col Column, data map[string]any, lang string, files map[string]string) string {
@@ -104,6 +105,8 @@ func (z *summarizer) cell(f *Field, v any) string {
 		return ""
 	case f.Kind == KindFile:
 		return z.fileNames(v)
+	case f.Kind == KindAppointment:
+		return appointmentCell(ValueString(v), z.files)
 	case f.Kind == KindCheckboxes:
 		list, _ := v.([]any)
 		labels := make([]string, len(list))

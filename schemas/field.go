@@ -67,6 +67,7 @@ func (b *fieldBuilder) field(p *propDef, pathPrefix, base string) *Field {
 	constraints(f, n)
 	f.Options = options(n)
 	b.chooseKind(f, typ, n, u)
+	b.checkAppointment(f, p, pathPrefix, u)
 	formatDefaults(f)
 	return f
 }
@@ -75,6 +76,9 @@ func (b *fieldBuilder) field(p *propDef, pathPrefix, base string) *Field {
 func (b *fieldBuilder) chooseKind(f *Field, typ string, n node, u FieldUI) {
 	items := b.doc.resolve(n.m["items"], n.at("items"))
 	switch {
+	case u.Widget == "appointment":
+		f.Kind = KindAppointment
+		f.Calendars = append([]string(nil), u.Calendars...)
 	case u.Widget == "hidden":
 		f.Kind = KindHidden
 	case u.Widget == "file" || n.str("contentMediaType") != "" || typ == "array" && items.str("contentMediaType") != "":

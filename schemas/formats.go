@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/modulario/modulario"
 )
 
 // Italian formats registered on every compiler. The standard ones (email,
@@ -18,6 +20,7 @@ var italianFormats = []*jsonschema.Format{
 	{Name: "cap", Validate: stringFormat(ValidCAP)},
 	{Name: "telefono", Validate: stringFormat(ValidTelefono)},
 	{Name: "targa", Validate: stringFormat(ValidTarga)},
+	{Name: modulario.FormatAppointment, Validate: stringFormat(ValidAppointment)},
 }
 
 var errFormat = errors.New("invalid format")
@@ -133,6 +136,14 @@ func ValidCAP(s string) bool { return capPattern.MatchString(s) }
 // ValidTarga reports whether s is a current Italian number plate (AB123CD,
 // without the letters I, O, Q, U).
 func ValidTarga(s string) bool { return targaPattern.MatchString(s) }
+
+// ValidAppointment reports whether s is an appointment answer,
+// "<calendar>@<RFC 3339 start>" (see modulario.ParseAppointmentValue).
+// Whether the calendar offers that slot is the booking service's concern.
+func ValidAppointment(s string) bool {
+	_, _, err := modulario.ParseAppointmentValue(s)
+	return err == nil
+}
 
 // ValidTelefono reports whether s is an Italian phone number: optional +39
 // or 0039, then a mobile (3…) or landline (0…) number of 6 to 11 digits.

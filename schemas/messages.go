@@ -56,6 +56,7 @@ var Messages = i18n.Catalog{
 		"format.time":           "Inserisci un orario valido, ad esempio 14:30",
 		"format.date-time":      "Inserisci una data e un orario validi",
 		"format.uri":            "Inserisci un indirizzo web valido, ad esempio https://www.comune.it",
+		"format.appuntamento":   "Scegli un giorno e un orario per l'appuntamento.",
 
 		"decode.number":  "Inserisci un numero, ad esempio 12,5",
 		"decode.integer": "Inserisci un numero intero, senza decimali",
@@ -112,6 +113,7 @@ var Messages = i18n.Catalog{
 		"format.time":           "Enter a valid time, for example 14:30",
 		"format.date-time":      "Enter a valid date and time",
 		"format.uri":            "Enter a valid web address, for example https://www.comune.it",
+		"format.appuntamento":   "Choose a day and a time for the appointment.",
 
 		"decode.number":  "Enter a number, for example 12.5",
 		"decode.integer": "Enter a whole number, without decimals",

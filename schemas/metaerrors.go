@@ -16,8 +16,9 @@ var englishPrinter = message.NewPrinter(language.English)
 
 // patternMessages explains the meta-schema's patterns by $defs name.
 var patternMessages = map[string]string{
-	"slug":      "must be lowercase words separated by hyphens",
-	"fieldName": "must start with a letter and contain only letters, digits, '_' or '-' (at most 64 characters)",
+	"slug":         "must be lowercase words separated by hyphens",
+	"calendarSlug": "must be a calendar slug: lowercase words separated by hyphens",
+	"fieldName":    "must start with a letter and contain only letters, digits, '_' or '-' (at most 64 characters)",
 }
 
 // collectMetaErrors flattens a meta-schema validation error into one

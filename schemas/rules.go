@@ -14,10 +14,15 @@ import (
 
 // BuiltinTemplates are the names of the notification templates every form
 // has; a form's own templates override them by name.
-var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato", "integrazione-ricevuta", "link-pratica"}
+var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato", "integrazione-ricevuta", "link-pratica",
+	"promemoria-appuntamento", "appuntamento-annullato", "appuntamento-spostato"}
 
 // Placeholders are the template placeholders besides {{risposta.NAME}}.
-var Placeholders = []string{"numero", "link", "modulo", "stato", "ufficio", "data", "risposte", "messaggio", "scadenza"}
+// The last five describe the request's appointment ("giovedì 3 dicembre
+// 2026 alle 9:30, Sede centrale, ...", place, date, time, what to bring)
+// and are empty for a request without one.
+var Placeholders = []string{"numero", "link", "modulo", "stato", "ufficio", "data", "risposte", "messaggio", "scadenza",
+	"appuntamento", "luogo", "data_appuntamento", "ora_appuntamento", "cosa_portare"}
 
 // placeholderRE matches {{name}} and {{risposta.path}}.
 var placeholderRE = regexp.MustCompile(`\{\{\s*([A-Za-z0-9_./-]+)\s*\}\}`)

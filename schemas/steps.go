@@ -31,6 +31,7 @@ func (c *compiled) buildSteps(def *Definition, problems map[string]string) []*St
 		}
 	}
 	checkUIKeys(def, c.fields, problems)
+	checkAppointmentSteps(def, steps, problems)
 	return steps
 }
 

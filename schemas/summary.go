@@ -37,7 +37,10 @@ var summaryMessages = i18n.Catalog{
 
 // Summary formats the visible answers of every step that has any. files
 // maps attachment ids to file names: a file answer shows its file's name
-// (and FileID) when the id is in files, the raw answer otherwise.
+// (and FileID) when the id is in files, the raw answer otherwise. It also
+// maps appointment answers to their text ("Sede centrale — giovedì 3
+// dicembre 2026, ore 9:30"); an appointment missing from files shows
+// AppointmentText (date and time only).
 func (f *Form) Summary(data map[string]any, lang string, files map[string]string) []SummaryStep {
 	if data == nil {
 		data = map[string]any{}
@@ -106,6 +109,15 @@ func (z *summarizer) item(f *Field, ptr, prefix string) SummaryItem {
 		it.Value = id
 		if name, known := z.files[id]; known {
 			it.Value, it.FileID = name, id
+		}
+	case f.Kind == KindAppointment:
+		// Callers that know the calendars put "Sede centrale — giovedì 3
+		// dicembre 2026, ore 9:30" in files, keyed by the answer.
+		it.Value = ValueString(value)
+		if text, known := z.files[it.Value]; known {
+			it.Value = text
+		} else {
+			it.Value = AppointmentText(it.Value, z.lang)
 		}
 	default:
 		it.Value = z.format(f, value)

@@ -10,6 +10,8 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
+
+	"github.com/modulario/modulario"
 )
 
 // Error ranks: a lower rank is the more useful message for one field.
@@ -89,7 +91,8 @@ func (f *Form) collect(e *jsonschema.ValidationError, lang string, set errorSet)
 	case *kind.Required, *kind.DependentRequired, *kind.Dependency:
 		// Reported at the parent object: move them to each missing child.
 		for _, m := range missingOf(k) {
-			set.add(joinPointer(ptr, m), rankRequired, Messages.T(lang, "required"))
+			p := joinPointer(ptr, m)
+			set.add(p, rankRequired, f.requiredMessage(p, lang))
 		}
 	case *kind.AnyOf:
 		// "At least one of email or telefono": name the fields, because a
@@ -156,6 +159,15 @@ func (f *Form) labelList(ptr string, names []string) string {
 	return strings.Join(labels, ", ")
 }
 
+// requiredMessage phrases a missing answer: an appointment field asks for
+// a day and a time, the others say the field is required.
+func (f *Form) requiredMessage(ptr, lang string) string {
+	if fl := f.FieldAt(ptr); fl != nil && fl.Kind == KindAppointment {
+		return Messages.T(lang, "format."+modulario.FormatAppointment)
+	}
+	return Messages.T(lang, "required")
+}
+
 // missingOf returns the missing property names of a required-like kind.
 func missingOf(k jsonschema.ErrorKind) []string {
 	switch k := k.(type) {
@@ -175,6 +187,9 @@ func (f *Form) message(k jsonschema.ErrorKind, ptr, lang string) (int, string) {
 	fl := f.FieldAt(ptr)
 	switch k := k.(type) {
 	case *kind.Type:
+		if fl != nil && fl.Kind == KindAppointment {
+			return rankType, t("format." + modulario.FormatAppointment)
+		}
 		return rankType, typeMessage(k.Want, lang)
 	case *kind.Format:
 		if _, ok := Messages["it"]["format."+k.Want]; ok {
