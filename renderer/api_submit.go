@@ -64,12 +64,21 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	if errs := mergeErrors(jsonFileErrs, uploadErrs, compiled.Validate(data, lang), hidden); len(errs) > 0 {
 		return writeAPIErrors(c, lang, errs)
 	}
+	appointments, apptErrs := apiAppointments(compiled, data, lang)
+	if len(apptErrs) > 0 {
+		return writeAPIErrors(c, lang, apptErrs)
+	}
 	sub := &modulario.Submission{
 		FormSlug: form.Slug, Version: form.Published, Office: compiled.Def.Office,
 		Status: modulario.StatusReceived, Channel: modulario.ChannelAPI,
 		DueAt: s.dueAt(compiled.Def.DeadlineDays),
+		// Storage takes a free place of each slot in the same transaction.
+		Appointments: appointments,
 	}
 	if err := s.createAPISubmission(c, sub, data, uploads); err != nil {
+		if fl, outcome, ok := refusedAppointment(compiled, err); ok {
+			return s.apiRefusedSlot(c, fl, outcome, data)
+		}
 		return err
 	}
 	tracking := s.absURL(c, "/pratiche/"+sub.Token)

@@ -66,6 +66,9 @@ type session struct {
 	Data  map[string]any
 	// Base is the URL prefix of the draft's pages: /servizi/{slug}/{token}.
 	Base string
+	// pick tells the appointment picker which day to show again and which
+	// alternatives to offer after a refused slot.
+	pick *pickHint
 }
 
 // loadSession finds the draft of the URL's token and its form version.

@@ -17,6 +17,10 @@ type receiptView struct {
 	TrackingURL string
 	// Rating is the star form, nil when ratings are not configured.
 	Rating *starsView
+	// Appointments are the request's appointments; Booked is true when
+	// one of them is confirmed ("Appuntamento confermato").
+	Appointments []*appointmentView
+	Booked       bool
 }
 
 // receiptPage confirms a submission with its request number and the
@@ -37,10 +41,22 @@ func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compil
 		Date:        s.dateTime(sub.CreatedAt),
 		TrackingURL: s.absURL(c, link(c, "/pratiche/"+sub.Token)),
 	}
+	apps, err := s.appointmentViews(c, sub, compiled, false)
+	if err != nil {
+		return err
+	}
+	v.Appointments = apps
+	for _, a := range apps {
+		v.Booked = v.Booked || a.Active
+	}
 	if s.cfg.Ratings != nil {
 		v.Rating = &starsView{Action: link(c, "/pratiche/"+sub.Token+"/valutazione"), Error: starsErr}
 	}
-	p := s.newPage(c, msg.T(langOf(c), "receipt.title")+": "+compiled.Def.Title, v)
+	title := msg.T(langOf(c), "receipt.title")
+	if v.Booked {
+		title = msg.T(langOf(c), "booking.confirmed_title")
+	}
+	p := s.newPage(c, title+": "+compiled.Def.Title, v)
 	if starsErr != "" {
 		p.Title = p.T("page.error_prefix") + p.Title
 	}

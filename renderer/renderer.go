@@ -44,6 +44,14 @@ type Config struct {
 	Settings modulario.SettingsService
 	// Media serves uploaded images (/media/{id}), the logo among them.
 	Media modulario.MediaService
+	// Calendars and Bookings serve the appointment fields (slot picker,
+	// holds, receipt and ICS); when Bookings is nil an appointment field
+	// says that online booking is not available.
+	Calendars modulario.CalendarService
+	Bookings  modulario.BookingService
+	// Appointments lets the citizen move or cancel an appointment from the
+	// tracking page (with its notifications); nil offers neither.
+	Appointments modulario.AppointmentService
 	// PreviewKey verifies staff preview links (/anteprima/{token}); empty
 	// disables previews.
 	PreviewKey []byte
@@ -164,6 +172,11 @@ func (s *Server) routes() *echo.Echo {
 	get("/pratiche/:token/ricevuta", s.receiptPage)
 	e.POST("/pratiche/:token/valutazione", s.rating)
 	get("/allegati/:token/:id", s.attachment)
+	get("/pratiche/:token/appuntamenti/:id", s.appointmentICS)
+	get("/pratiche/:token/appuntamenti/:id/sposta", s.movePage)
+	e.POST("/pratiche/:token/appuntamenti/:id/sposta", s.moveSubmit)
+	get("/pratiche/:token/appuntamenti/:id/annulla", s.cancelAppointmentPage)
+	e.POST("/pratiche/:token/appuntamenti/:id/annulla", s.cancelAppointmentSubmit)
 
 	e.POST("/api/v1/forms/:slug/submissions", s.apiSubmit)
 	return e

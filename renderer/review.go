@@ -12,6 +12,8 @@ type reviewView struct {
 	Summary   summaryView
 	Action    string
 	BackURL   string
+	// HoldNote says until when the chosen appointment slot is held.
+	HoldNote string
 }
 
 // reviewPage shows every answer with a "Modifica" link per step (C.SE.1.4).
@@ -24,8 +26,17 @@ func (s *Server) reviewPage(c echo.Context) error {
 	lang := langOf(c)
 	pruned := ss.Form.Prune(ss.Data)
 	state := ss.Form.Evaluate(pruned)
+	// Reaching the review holds the chosen slots for another HoldDuration.
+	until, back, err := s.refreshHolds(c, ss, pruned)
+	if err != nil {
+		return err
+	}
+	if back != "" {
+		return redirect(c, back)
+	}
 	z := &summarizer{lang: lang, form: ss.Form, state: state, data: pruned,
-		attachments: attachmentsByID(ss.Draft.Attachments), token: ss.Draft.Token}
+		attachments: attachmentsByID(ss.Draft.Attachments), token: ss.Draft.Token,
+		names: s.appointmentNames(c.Request().Context(), lang, ss.Form, pruned, nil)}
 	steps := z.steps()
 	for i := range steps {
 		steps[i].EditURL = link(c, ss.stepPath(steps[i].Number))
@@ -35,6 +46,9 @@ func (s *Server) reviewPage(c echo.Context) error {
 		Summary:   summaryView{tr: tr{Lang: lang}, Steps: steps},
 		Action:    link(c, ss.Base+"/invia"),
 		BackURL:   link(c, ss.stepPath(prevStep(ss.Form, state, last+1))),
+	}
+	if !until.IsZero() {
+		v.HoldNote = msg.T(lang, "booking.hold_note", clock(until.In(s.location())))
 	}
 	p := s.newPage(c, msg.T(lang, "review.title")+": "+v.FormTitle, v)
 	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},

@@ -33,6 +33,17 @@ func (s *Server) stepPage(c echo.Context) error {
 			status = http.StatusUnprocessableEntity
 		}
 	}
+	if fl := stepAppointment(ss.Form, n); fl != nil {
+		// Sent back from the review or the final post: say why the slot
+		// was refused and offer the nearest free ones.
+		fe, err := s.refusalFromURL(c, ss, fl)
+		if err != nil {
+			return err
+		}
+		if fe != nil {
+			errs, status = mergeErrors([]schemas.FieldError{*fe}, errs), http.StatusConflict
+		}
+	}
 	return s.renderStep(c, ss, n, state, nil, errs, status)
 }
 
@@ -66,6 +77,7 @@ func (s *Server) stepSubmit(c echo.Context) error {
 		return err
 	}
 	lang := langOf(c)
+	before := ss.Data
 	data, decodeErrs := ss.Form.DecodeStep(n, padRepeats(ss.Form, n, ss.Data), values, lang)
 	ss.Data = data
 	uploadErrs, err := s.storeUploads(c, ss, n, files)
@@ -85,6 +97,13 @@ func (s *Server) stepSubmit(c echo.Context) error {
 			return err
 		}
 		return s.renderStep(c, ss, n, ss.Form.Evaluate(ss.Data), values, errs, http.StatusUnprocessableEntity)
+	}
+	// The slot chosen on this step is held for the citizen while they
+	// finish the form; a slot that cannot be held is not kept.
+	if fe, status, err := s.holdAppointment(c, ss, n, pruned, before); err != nil {
+		return err
+	} else if fe != nil {
+		return s.renderStep(c, ss, n, ss.Form.Evaluate(ss.Data), values, []schemas.FieldError{*fe}, status)
 	}
 	next := nextStep(ss.Form, state, n)
 	ss.Data = pruned

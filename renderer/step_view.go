@@ -11,6 +11,7 @@ import (
 
 // stepView is the data of a step page.
 type stepView struct {
+	tr
 	FormTitle string
 	Step      *schemas.Step
 	N, Total  int
@@ -23,6 +24,9 @@ type stepView struct {
 	HasBack bool
 	// EntryNote says on step 1 that staff enter the request for a citizen.
 	EntryNote string
+	// Picker is the slot picker of the step's appointment field, nil on
+	// other steps.
+	Picker *pickerView
 }
 
 // stepperItem is one entry of the stepper header.
@@ -45,6 +49,7 @@ func (s *Server) renderStep(c echo.Context, ss *session, n int, state *schemas.S
 		errs: map[string]string{}, attachments: attachmentsByID(ss.Draft.Attachments),
 	}
 	v := &stepView{
+		tr:        tr{Lang: lang},
 		FormTitle: ss.Form.Def.Title, Step: ss.Form.Steps[n-1], N: n, Total: len(ss.Form.Steps),
 		Action: link(c, ss.stepPath(n)), HasBack: n > 1,
 		Progress: roundTo5(n * 100 / (len(ss.Form.Steps) + 1)),
@@ -58,7 +63,18 @@ func (s *Server) renderStep(c echo.Context, ss *session, n int, state *schemas.S
 		in.errs[e.Pointer] = e.Message
 		v.Errors = append(v.Errors, errorLink{Href: "#" + htmlID(e.Pointer), Label: fieldLabel(ss.Form, e.Pointer), Message: e.Message})
 	}
-	v.Fields = in.fields(v.Step.Fields, "")
+	if fl := stepAppointment(ss.Form, n); fl != nil {
+		picker, err := s.stepPicker(c, ss, n, fl, raw, in.errs[fl.Pointer])
+		if err != nil {
+			return err
+		}
+		v.Picker = picker
+		if picker.Stage == stageTime {
+			// A refused post shows the same day again.
+			v.Action = link(c, ss.stepPath(n)+picker.dayQuery)
+		}
+	}
+	v.Fields = in.fields(withoutAppointments(v.Step.Fields), "")
 	if n == 1 {
 		v.EntryNote = entryNote(lang, ss.Draft)
 	}

@@ -34,6 +34,10 @@ func (s *Server) submit(c echo.Context) error {
 	if ss.Draft.Preview {
 		return s.previewDone(c, ss)
 	}
+	appointments, back := s.draftAppointments(ss, pruned)
+	if back != "" {
+		return redirect(c, back)
+	}
 	raw, err := json.Marshal(pruned)
 	if err != nil {
 		return err
@@ -47,6 +51,8 @@ func (s *Server) submit(c echo.Context) error {
 		Data:        raw,
 		Attachments: referencedAttachments(pruned, ss.Draft.Attachments),
 		DueAt:       s.dueAt(ss.Form.Def.DeadlineDays),
+		// Storage confirms the draft's holds in the same transaction.
+		Appointments: appointments,
 	}
 	if ss.Draft.Channel != "" && ss.Draft.EnteredBy != "" {
 		// Entered by staff for a citizen (entry link): keep who and how.
@@ -56,6 +62,13 @@ func (s *Server) submit(c echo.Context) error {
 	err = s.cfg.Submissions.CreateSubmission(ctx, sub, ss.Draft.Token, s.applyRules(ctx, sub)...)
 	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return s.submittedAlready(c, modulario.Errorf(modulario.EGONE, "%s", msg.T(langOf(c), "err.gone")))
+	} else if fl, outcome, ok := refusedAppointment(ss.Form, err); ok {
+		// The slot went to someone else after the hold expired: choose again.
+		calSlug, start, _ := appointmentAnswer(pruned, fl.Pointer)
+		if err := s.forgetAnswer(c, ss, fl.Pointer); err != nil {
+			return err
+		}
+		return redirect(c, refusedPath(ss, fl.Pointer, outcome, calSlug, start))
 	} else if err != nil {
 		return err
 	}

@@ -45,13 +45,18 @@ type summarizer struct {
 	// token is the draft or tracking token that may download attachments;
 	// without it file answers are not linked.
 	token string
+	// names are readable texts of opaque answers (appointments), by value.
+	names map[string]string
 }
 
 // steps summarises every step that has a visible answer field.
 func (z *summarizer) steps() []summaryStep {
-	names := make(map[string]string, len(z.attachments))
+	names := make(map[string]string, len(z.attachments)+len(z.names))
 	for id, a := range z.attachments {
 		names[id] = a.Name
+	}
+	for v, text := range z.names {
+		names[v] = text
 	}
 	var out []summaryStep
 	for _, st := range z.form.Summary(z.data, z.lang, names) {

@@ -14,7 +14,7 @@ import (
 
 // Shared template files parsed into every page; the other *.html files are
 // pages, each defining "content" (and optionally "title").
-var sharedTemplates = []string{"layout.html", "fields.html", "summary.html"}
+var sharedTemplates = []string{"layout.html", "fields.html", "summary.html", "appointment.html"}
 
 // parseTemplates parses the shared templates once, then clones them for each
 // page file so that every page can define its own "content".

@@ -35,6 +35,9 @@ type trackingView struct {
 	Integration *integrationForm
 	// WithdrawURL links to the withdraw confirmation; empty when closed.
 	WithdrawURL string
+	// Appointments are the request's appointments with what the citizen
+	// may still do about them.
+	Appointments []*appointmentView
 }
 
 // progressPhase is one phase of the lifecycle progress.
@@ -67,6 +70,9 @@ type timelineEntry struct {
 var trackingNotices = map[string]string{
 	"integrazione": "tracking.notice_integration",
 	"annullata":    "tracking.notice_withdrawn",
+
+	"appuntamento-annullato": "booking.notice_cancelled",
+	"appuntamento-spostato":  "booking.notice_moved",
 }
 
 // trackingPage shows a submission's status, timeline and answers to whoever
@@ -76,7 +82,10 @@ func (s *Server) trackingPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.trackingData(c, sub, compiled)
+	v, err := s.trackingData(c, sub, compiled)
+	if err != nil {
+		return err
+	}
 	if key, ok := trackingNotices[c.QueryParam("esito")]; ok {
 		v.Notice = msg.T(langOf(c), key)
 	}
@@ -94,12 +103,13 @@ func (s *Server) renderTracking(c echo.Context, status int, v *trackingView) err
 
 // trackingData builds what the citizen may see of sub: never internal
 // events (notes, assignments, re-routing) nor staff names.
-func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compiled *schemas.Form) *trackingView {
+func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compiled *schemas.Form) (*trackingView, error) {
 	lang := langOf(c)
 	data := map[string]any{}
 	_ = json.Unmarshal(sub.Data, &data)
 	z := &summarizer{lang: lang, form: compiled, state: compiled.Evaluate(data), data: data,
-		attachments: attachmentsByID(sub.Attachments), token: sub.Token}
+		attachments: attachmentsByID(sub.Attachments), token: sub.Token,
+		names: s.appointmentNames(c.Request().Context(), lang, compiled, data, currentAppointments(sub))}
 	v := &trackingView{
 		Sub: sub, FormTitle: compiled.Def.Title,
 		Date:          s.dateTime(sub.CreatedAt),
@@ -111,6 +121,14 @@ func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compile
 		Summary:       summaryView{tr: tr{Lang: lang}, Steps: z.steps()},
 	}
 	for _, e := range sub.Timeline {
+		if key, ok := appointmentEventKeys[e.Type]; ok && !e.Internal {
+			entry := timelineEntry{Date: s.dateTime(e.At), Label: msg.T(lang, key), Message: e.Message}
+			v.Timeline = append(v.Timeline, entry)
+			if e.Message != "" && e.Actor != modulario.ActorCitizen {
+				v.Messages = append(v.Messages, entry)
+			}
+			continue
+		}
 		if e.Internal || e.Type != modulario.EventTypeReceived && e.Type != modulario.EventTypeStatusChanged {
 			continue
 		}
@@ -137,7 +155,12 @@ func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compile
 	if s.cfg.Workflow != nil && sub.Open() {
 		v.WithdrawURL = link(c, "/pratiche/"+sub.Token+"/annulla")
 	}
-	return v
+	apps, err := s.appointmentViews(c, sub, compiled, true)
+	if err != nil {
+		return nil, err
+	}
+	v.Appointments = apps
+	return v, nil
 }
 
 // progress is the lifecycle in three phases: received, being worked on

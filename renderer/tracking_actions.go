@@ -100,7 +100,10 @@ func (s *Server) integrationSubmit(c echo.Context) error {
 		uploads, errs = readIntegrationFiles(parts, lang)
 	}
 	if len(errs) > 0 {
-		v := s.trackingData(c, sub, compiled)
+		v, err := s.trackingData(c, sub, compiled)
+		if err != nil {
+			return err
+		}
 		v.Integration.Text, v.Integration.Errors = text, errs
 		return s.renderTracking(c, http.StatusUnprocessableEntity, v)
 	}
