@@ -41,7 +41,15 @@ type Config struct {
 	Outbox      modulario.OutboxService
 	Ratings     modulario.RatingService
 	Tokens      modulario.TokenService
-	Assets      *themes.Assets
+	// Appointment booking (calendars.go, agenda*.go): without Calendars
+	// and Bookings the calendar and agenda screens are not registered and
+	// their nav entries are hidden. Appointments (notify.Appointments)
+	// sends the citizen notifications of staff cancellations and moves;
+	// without it they are stored through Bookings with no notification.
+	Calendars    modulario.CalendarService
+	Bookings     modulario.BookingService
+	Appointments modulario.AppointmentService
+	Assets       *themes.Assets
 	// BaseURL is the public URL; an "https://" URL makes cookies Secure.
 	BaseURL string
 	// SiteName is the comune's name, used until Settings carry one.
@@ -157,6 +165,8 @@ func (s *Server) routes() {
 	s.dashboardRoutes() // dashboard*.go
 	s.tokenRoutes()     // token*.go: API tokens (admin screens)
 	s.apiRoutes()       // api*.go: /api/v1 with Bearer tokens
+	s.calendarRoutes()  // calendar*.go: calendars (opening hours, closures)
+	s.agendaRoutes()    // agenda*.go: daily and weekly agenda, check-in, move, cancel
 }
 
 // route registers a staff route and records it in s.table. No roles means

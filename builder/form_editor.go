@@ -37,6 +37,8 @@ type rowCtx struct {
 	Lang, CSRF, Slug string
 	Steps            []stepOption
 	Palette          []paletteGroup
+	// CalNames names the calendars bound to appointment fields.
+	CalNames map[string]string
 }
 
 // stepOption is one entry of "Sposta al passo".
@@ -96,6 +98,7 @@ var paletteGroups = []struct {
 	{"fe.palette.personal", []formedit.FieldType{formedit.TypeEmail, formedit.TypePEC, formedit.TypePhone, formedit.TypeFiscalCode, formedit.TypeVATNumber, formedit.TypeIBAN, formedit.TypeCAP, formedit.TypeAddress}},
 	{"fe.palette.files", []formedit.FieldType{formedit.TypeFile, formedit.TypePhoto}},
 	{"fe.palette.structure", []formedit.FieldType{formedit.TypeRepeat, formedit.TypeInfo}},
+	{"fe.palette.booking", []formedit.FieldType{formedit.TypeAppointment}},
 }
 
 // palette returns the palette grouped for the "Aggiungi campo" select.
@@ -108,6 +111,9 @@ func (s *Server) palette(c echo.Context) []paletteGroup {
 	for _, g := range paletteGroups {
 		pg := paletteGroup{Label: s.t(c, g.Key)}
 		for _, t := range g.Types {
+			if t == formedit.TypeAppointment && !s.booking() {
+				continue // nothing to bind it to
+			}
 			if p, ok := byType[t]; ok {
 				pg.Entries = append(pg.Entries, p)
 			}
@@ -142,7 +148,7 @@ func (s *Server) editorView(c echo.Context, ed *editing, tab string) *editorData
 	if ed.Version != nil {
 		d.Base = ed.Version.Hash
 	}
-	d.Ctx = &rowCtx{Lang: langOf(c), Slug: ed.Form.Slug, Palette: s.palette(c)}
+	d.Ctx = &rowCtx{Lang: langOf(c), Slug: ed.Form.Slug, Palette: s.palette(c), CalNames: s.calendarNames(c.Request().Context())}
 	if sess := sessionOf(c); sess != nil {
 		d.Ctx.CSRF = sess.CSRF
 	}
@@ -195,7 +201,7 @@ func (d *editorData) TabURL(tab string) string {
 func fieldAnchor(path string) string { return "campo-" + strings.ReplaceAll(path, "/", "--") }
 
 // activeTab is the tab highlighted on the editor's sub-pages.
-var activeTab = map[string]string{"field": "editor", "step": "editor", "rule": "rules", "version": "versions", "diff": "versions"}
+var activeTab = map[string]string{"field": "editor", "step": "editor", "appointment": "editor", "rule": "rules", "version": "versions", "diff": "versions"}
 
 // renderEditor renders a tab of the editor with status and errors.
 func (s *Server) renderEditor(c echo.Context, status int, ed *editing, tab, title string, page any, errs []FieldError) error {

@@ -62,6 +62,9 @@ func TestFormAddEveryPaletteType(t *testing.T) {
 	slug := createForm(t, c, "Tutti i campi")
 	paths := map[formedit.FieldType]string{}
 	for _, p := range formedit.Palette {
+		if p.Type == formedit.TypeAppointment {
+			continue // asks for its calendars first: calendar_test.go
+		}
 		paths[p.Type] = addField(t, c, slug, 0, p.Type, "Campo "+p.Label)
 		res, body := c.get("/admin/moduli/" + slug + "/campi/" + paths[p.Type])
 		wantStatus(t, "field page "+string(p.Type), res, body, http.StatusOK)

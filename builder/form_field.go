@@ -38,6 +38,8 @@ type fieldData struct {
 	Accept    []acceptChoice
 	Accepted  map[string]bool
 	Cond      *condEditor
+	// Calendars are the checkboxes of an appuntamento field.
+	Calendars []option
 	// Raw keeps posted numbers as typed, so a bad one is shown back.
 	Raw map[string]string
 }
@@ -61,6 +63,8 @@ func fieldKind(t formedit.FieldType) string {
 		return "group"
 	case formedit.TypeDate, formedit.TypeTime:
 		return "date"
+	case formedit.TypeAppointment:
+		return "appointment"
 	}
 	return "text"
 }
@@ -93,6 +97,9 @@ func (s *Server) newFieldData(c echo.Context, ed *editing, f formedit.FieldView)
 		Accepted: map[string]bool{}, Raw: map[string]string{}}
 	for _, a := range f.Accept {
 		d.Accepted[a] = true
+	}
+	if d.Kind == "appointment" {
+		d.Calendars, _ = s.calendarOptions(c.Request().Context(), f.Calendars)
 	}
 	if d.Top {
 		d.Cond = s.newCondEditor(c, "", ed.Doc.View(), f.Condition, func(r formedit.FieldRef) bool { return r.Path == f.Path })
@@ -149,6 +156,7 @@ var fieldInputIDs = map[string]string{
 	"options": "opt-label-0", "Options": "opt-label-0", "condition": "cond_field", "Condition": "cond_field",
 	"minLength": "min_length", "maxLength": "max_length", "minimum": "minimum", "maximum": "maximum",
 	"minItems": "min_items", "maxItems": "max_items", "accept": "accept-0", "maxSize": "max_size",
+	"calendars": "cal-0",
 }
 
 // readField reads the posted page into d.Field and d.Options, returning
@@ -204,6 +212,10 @@ func (s *Server) readField(c echo.Context, d *fieldData) []FieldError {
 		intField("max_items", &f.MaxItems)
 	case "file":
 		s.readFileLimits(c, d, &errs)
+	case "appointment":
+		form, _ := c.FormParams()
+		f.Calendars = form["calendari"]
+		d.Calendars, _ = s.calendarOptions(c.Request().Context(), f.Calendars)
 	case "choice":
 		d.Options = readOptions(c)
 		f.Options = nil

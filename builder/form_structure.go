@@ -132,6 +132,9 @@ func (s *Server) fieldAdd(c echo.Context) error {
 	if label == "" {
 		label = typeLabel(t)
 	}
+	if t == formedit.TypeAppointment && c.FormValue("group") == "" {
+		return s.appointmentAdd(c, ed, label)
+	}
 	var path string
 	if group := c.FormValue("group"); group != "" {
 		path, err = ed.Doc.AddChild(group, t, label)

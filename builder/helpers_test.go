@@ -59,6 +59,10 @@ type env struct {
 	Ratings     *storage.RatingService
 	Workflow    *notify.Workflow
 	Tokens      *storage.TokenService
+	// Appointment booking.
+	Calendars    *storage.CalendarService
+	Bookings     *storage.BookingService
+	Appointments *notify.Appointments
 }
 
 // newEnv opens a fresh database and starts the builder. mod, when given,
@@ -77,12 +81,14 @@ func newEnv(t *testing.T, mod ...func(*builder.Config)) *env {
 		Pages: storage.NewPageService(db), Media: storage.NewMediaService(db),
 		Submissions: storage.NewSubmissionService(db), Attachments: storage.NewAttachmentService(db),
 		Outbox: storage.NewOutboxService(db), Ratings: storage.NewRatingService(db),
-		Tokens: storage.NewTokenService(db)}
+		Tokens: storage.NewTokenService(db), Calendars: storage.NewCalendarService(db), Bookings: storage.NewBookingService(db)}
+	e.Appointments = &notify.Appointments{Bookings: e.Bookings, Calendars: e.Calendars, Forms: e.Forms, Submissions: e.Submissions}
 	e.Workflow = &notify.Workflow{Submissions: e.Submissions, Rules: notify.NewEngine(e.Forms)}
 	cfg := builder.Config{Forms: e.Forms, Offices: e.Offices, Users: e.Users, Sessions: e.Sessions,
 		Audit: e.Audit, Pages: e.Pages, Media: e.Media, Settings: e.Settings,
 		Submissions: e.Submissions, Workflow: e.Workflow, Attachments: e.Attachments,
 		Outbox: e.Outbox, Ratings: e.Ratings, Tokens: e.Tokens,
+		Calendars: e.Calendars, Bookings: e.Bookings, Appointments: e.Appointments,
 		BaseURL: "http://example.test", SiteName: "Comune di Prova", PreviewKey: []byte("preview-key"),
 		Now: e.clock.Now}
 	for _, m := range mod {

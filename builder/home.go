@@ -18,6 +18,8 @@ type homeView struct {
 	ShowForms, ShowPages, ShowUsers bool
 	// ShowInbox links the requests inbox (operators and admins).
 	ShowInbox bool
+	// ShowAgenda links the appointment agenda (booking configured).
+	ShowAgenda bool
 }
 
 // home shows the dashboard: a welcome, counts and links to the areas the
@@ -26,7 +28,8 @@ func (s *Server) home(c echo.Context) error {
 	u := userOf(c)
 	ctx := c.Request().Context()
 	hv := &homeView{Name: u.Name,
-		ShowInbox: s.cfg.Submissions != nil && hasRole(u, modulario.RoleOperator)}
+		ShowInbox:  s.cfg.Submissions != nil && hasRole(u, modulario.RoleOperator),
+		ShowAgenda: s.booking() && hasRole(u, modulario.RoleOperator)}
 	if hv.Name == "" {
 		hv.Name = u.Email
 	}

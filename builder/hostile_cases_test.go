@@ -198,6 +198,9 @@ func roleCases() []hostileCase {
 		{"save page", func(h *hostile) string { return "/admin/pagine/" + h.page }, url.Values{"title": {"X"}, "body": {"x"}}},
 		{"create office", static("/admin/uffici"), url.Values{"slug": {"op"}, "name": {"Op"}}},
 		{"save settings", static("/admin/impostazioni"), url.Values{"site_name": {"Comune dell'operatore"}}},
+		{"create calendar", static("/admin/calendari/nuovo"), url.Values{"slug": {"op"}, "name": {"Op"}, "office": {"urp"},
+			"kind": {"video"}, "hours_1": {"09:00-12:00"}, "slot_minutes": {"30"}, "capacity": {"1"}, "notice_hours": {"0"},
+			"horizon_days": {"30"}, "change_hours": {"0"}}},
 	} {
 		p := p
 		cases = append(cases, hostileCase{name: "role/operator " + p.name, status: http.StatusForbidden,

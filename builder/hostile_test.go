@@ -87,6 +87,8 @@ func (h *hostile) snapshot(t *testing.T) string {
 	keep("pages", pages, err5)
 	media, err6 := e.Media.ListMedia(ctx)
 	keep("media", media, err6)
+	calendars, err8 := e.Calendars.ListCalendars(ctx)
+	keep("calendars", calendars, err8)
 	audit, err7 := e.Audit.ListAudit(ctx, modulario.AuditFilter{Limit: 1})
 	keep("audit", audit, err7)
 	if err != nil {
@@ -187,6 +189,9 @@ func csrfTargets(h *hostile) []csrfTarget {
 		{"delete user", "/admin/utenti/" + h.user + "/elimina", vals(url.Values{}), false},
 		{"upload media", "/admin/media", vals(url.Values{"alt": {"Immagine falsa"}}), true},
 		{"save page", "/admin/pagine/" + h.page, vals(url.Values{"title": {"Falso"}, "body": {"Falso."}}), false},
+		{"create calendar", "/admin/calendari/nuovo", vals(url.Values{"slug": {"falso"}, "name": {"Calendario falso"},
+			"office": {"urp"}, "kind": {"video"}, "hours_1": {"09:00-12:00"}, "slot_minutes": {"30"}, "capacity": {"1"},
+			"notice_hours": {"0"}, "horizon_days": {"30"}, "change_hours": {"0"}}), false},
 		{"logout", "/admin/logout", vals(url.Values{}), false},
 	}
 }

@@ -187,6 +187,11 @@ func storeHostileTexts(t *testing.T, e *env, ed, admin *client) (slug, info stri
 		"privacy_policy": {xssMD}, "contacts": {xssMD}, "legal_notes": {xssMD},
 		"link_label_0": {xssText}, "link_url_0": {"https://example.it/"}})
 	wantStatus(t, "settings save", res, body, http.StatusSeeOther)
+	res, body = admin.post("/admin/calendari/nuovo", url.Values{"slug": {"ostile"}, "name": {xssText}, "office": {"urp"},
+		"kind": {"place"}, "place": {xssText}, "address": {xssText}, "bring": {xssMD}, "video_info": {xssMD},
+		"hours_1": {"09:00-12:00"}, "slot_minutes": {"30"}, "capacity": {"1"}, "notice_hours": {"0"}, "horizon_days": {"30"},
+		"change_hours": {"0"}, "closures": {"2026-12-24 " + xssText}, "openings": {"2026-12-19 09:00-10:00 " + xssText}})
+	wantStatus(t, "calendar save", res, body, http.StatusSeeOther)
 	res, body = admin.post("/admin/impostazioni", url.Values{"site_name": {"Comune"},
 		"link_label_0": {"x"}, "link_url_0": {"javascript:alert(1)"}})
 	wantStatus(t, "javascript: footer link", res, body, http.StatusUnprocessableEntity)
@@ -230,6 +235,10 @@ func TestHostileStaffXSS(t *testing.T) {
 		{"admin/versions diff", ed, "/admin/moduli/" + slug + "/versioni/confronta?da=1&a=2"},
 		{"admin/pages list", ed, "/admin/pagine"}, {"admin/page editor", ed, "/admin/pagine/ostile"},
 		{"admin/settings", admin, "/admin/impostazioni"}, {"admin/audit", admin, "/admin/registro"},
+		{"admin/calendars", admin, "/admin/calendari"}, {"admin/calendar page", admin, "/admin/calendari/ostile"},
+		{"admin/calendar delete", admin, "/admin/calendari/ostile/elimina"},
+		{"admin/agenda index", admin, "/admin/agenda"}, {"admin/agenda day", admin, "/admin/agenda/ostile?giorno=2026-12-24"},
+		{"admin/agenda week", admin, "/admin/agenda/ostile?giorno=2026-12-24&vista=settimana"},
 	}
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {

@@ -21,10 +21,12 @@ type requestView struct {
 	Overdue                                                 bool
 	// Steps are the answers as the citizen saw them; nil with Raw set when
 	// the form version could not be loaded.
-	Steps    []schemas.SummaryStep
-	Raw      string
-	Files    []fileRow
-	Timeline []timelineEntry
+	Steps []schemas.SummaryStep
+	Raw   string
+	Files []fileRow
+	// Appointments are the request's bookings (request_appointment.go).
+	Appointments []apptRow
+	Timeline     []timelineEntry
 	// Choices of the action forms.
 	NextStatuses []option
 	Assignees    []option
@@ -94,8 +96,11 @@ func (s *Server) renderRequest(c echo.Context, status int, sub *modulario.Submis
 	if sub.EnteredBy != "" {
 		rv.EnteredBy = dir.name(sub.EnteredBy, "")
 	}
+	rv.Appointments = s.appointmentRows(c, sub)
 	if form := s.formOrNil(ctx, sub); form != nil {
-		rv.Steps = form.Summary(answers(sub), langOf(c), attachmentNames(sub))
+		data, names := answers(sub), attachmentNames(sub)
+		appointmentAnswers(sub, data, rv.Appointments, names)
+		rv.Steps = form.Summary(data, langOf(c), names)
 	} else {
 		rv.Raw = string(sub.Data)
 	}
@@ -219,6 +224,13 @@ func (s *Server) eventEntry(c echo.Context, ev modulario.Event, dir *staff, offi
 		e.What = s.t(c, "request.ev.rerouted", officeLabel(offices, ev.Office))
 	case modulario.EventTypeNote:
 		e.What = s.t(c, "request.ev.note")
+	case modulario.EventTypeAppointmentCancelled:
+		e.What = s.t(c, "request.ev.appt_cancelled")
+	case modulario.EventTypeAppointmentMoved:
+		e.What = s.t(c, "request.ev.appt_moved")
+	case modulario.EventTypeCheckIn:
+		e.What = s.t(c, "request.ev.check_in", s.bookingStatus(c, modulario.BookingStatus(ev.Message)))
+		e.Detail = ""
 	default:
 		e.What = ev.Type
 		if ev.Status != "" {
@@ -232,6 +244,13 @@ func (s *Server) eventEntry(c echo.Context, ev modulario.Event, dir *staff, offi
 func (s *Server) outboxEntry(c echo.Context, m *modulario.OutboxMessage) timelineEntry {
 	e := timelineEntry{At: m.CreatedAt, Actor: s.t(c, "request.actor.system"), Attempts: m.Attempts,
 		What: s.t(c, "request.ev.notification", m.Channel, s.t(c, "request.outbox."+string(m.Status)))}
+	if m.Event == modulario.EventAppointmentReminder {
+		status := s.t(c, "request.outbox."+string(m.Status))
+		if m.Status == modulario.OutboxPending && m.NextAttemptAt.After(s.cfg.Now()) {
+			status = s.t(c, "request.outbox.scheduled", s.formatDate(m.NextAttemptAt))
+		}
+		e.What = s.t(c, "request.ev.reminder", m.Channel, status)
+	}
 	if m.Rule != "" {
 		e.Detail = s.t(c, "request.outbox.rule", m.Rule)
 	}

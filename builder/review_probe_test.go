@@ -19,12 +19,13 @@ func TestBadInputNeverFails500(t *testing.T) {
 	slug := createForm(t, c, "Prova sonda")
 	fieldPath := addField(t, c, slug, 0, formedit.TypeShortText, "Nome")
 	params := map[string][]string{
-		":slug": {slug, "nessuno", "%00", "..%2F.."},
-		":step": {"0", "99", "-1", "abc", "99999999999999999999"},
-		":rule": {"0", "99", "-1", "x"},
-		":n":    {"1", "0", "99", "-5", "x"},
-		":id":   {"x", "%2e%2e"},
-		"*":     {fieldPath, "", "nessuno", "a/b/c", "0/99"},
+		":slug":    {slug, "nessuno", "%00", "..%2F.."},
+		":step":    {"0", "99", "-1", "abc", "99999999999999999999"},
+		":rule":    {"0", "99", "-1", "x"},
+		":n":       {"1", "0", "99", "-5", "x"},
+		":id":      {"x", "%2e%2e"},
+		":booking": {"x", "%00"},
+		"*":        {fieldPath, "", "nessuno", "a/b/c", "0/99"},
 	}
 	values := []url.Values{
 		{},

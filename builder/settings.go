@@ -111,6 +111,8 @@ func (s *Server) readSettings(c echo.Context, old *modulario.Settings) *modulari
 	st.AccessibilityURL = strings.TrimSpace(c.FormValue("accessibility_url"))
 	st.PrivacyPolicy = c.FormValue("privacy_policy")
 	st.LegalNotes = c.FormValue("legal_notes")
+	st.PatronDay = strings.TrimSpace(c.FormValue("patron_day"))
+	st.PatronName = strings.TrimSpace(c.FormValue("patron_name"))
 	st.PrimaryColor = pickColor(old.PrimaryColor,
 		strings.ToLower(strings.TrimSpace(c.FormValue("primary_color"))),
 		strings.ToLower(strings.TrimSpace(c.FormValue("primary_color_picker"))))
@@ -160,6 +162,12 @@ func (s *Server) validateSettings(c echo.Context, st *modulario.Settings) []Fiel
 			add(f.id, s.t(c, "settings.text_long", maxSettingsText))
 		}
 	}
+	if st.PatronDay != "" && !validPatronDay(st.PatronDay) || st.PatronDay == "" && st.PatronName != "" {
+		add("patron_day", s.t(c, "settings.patron_day_invalid"))
+	}
+	if utf8.RuneCountInString(st.PatronName) > 200 {
+		add("patron_name", s.t(c, "settings.patron_name_long"))
+	}
 	if st.AccessibilityURL != "" && !httpURL(st.AccessibilityURL) {
 		add("accessibility_url", s.t(c, "settings.url_invalid"))
 	}
@@ -172,6 +180,16 @@ func (s *Server) validateSettings(c echo.Context, st *modulario.Settings) []Fiel
 		}
 	}
 	return errs
+}
+
+// validPatronDay reports whether s is "MM-DD" of a day that exists (29
+// February included).
+func validPatronDay(s string) bool {
+	if !modulario.ValidMonthDay(s) {
+		return false
+	}
+	_, ok := modulario.ParseDay("2024-" + s)
+	return ok
 }
 
 // httpURL reports whether s is an absolute http(s) URL with a host.

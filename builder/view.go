@@ -36,6 +36,9 @@ type View struct {
 	Errors   []FieldError
 	SiteName string
 	Data     any
+	// Booking reports that calendars are configured: the "agenda" and
+	// "calendars" nav entries are shown only then.
+	Booking bool
 }
 
 // Crumb is one breadcrumb item; the last one usually has no URL.
@@ -48,6 +51,9 @@ type FieldError struct{ ID, Message string }
 // Can reports whether the viewer may use a nav section, so the layout
 // shows only the entries the role allows.
 func (v *View) Can(section string) bool {
+	if (section == "agenda" || section == "calendars") && !v.Booking {
+		return false
+	}
 	return hasRole(v.User, sectionRoles[section]...)
 }
 
@@ -63,6 +69,8 @@ var sectionRoles = map[string][]modulario.Role{
 	"offices":   {modulario.RoleAdmin},
 	"settings":  {modulario.RoleAdmin},
 	"audit":     {modulario.RoleAdmin},
+	"agenda":    {modulario.RoleOperator},
+	"calendars": {modulario.RoleEditor},
 }
 
 // navPaths maps a nav section to its path below /admin/.
@@ -70,13 +78,14 @@ var navPaths = map[string]string{
 	"forms": "moduli", "pages": "pagine", "users": "utenti", "offices": "uffici",
 	"settings": "impostazioni", "audit": "registro",
 	"inbox": "richieste", "dashboard": "cruscotto", "tokens": "token",
+	"agenda": "agenda", "calendars": "calendari",
 }
 
 // view starts the View of a page: language, user, CSRF token, breadcrumb
 // (Home), site name and the flash message named by ?ok=.
 func (s *Server) view(c echo.Context, title, section string, data any) *View {
 	v := &View{Title: title, Lang: langOf(c), User: userOf(c), Section: section,
-		SiteName: s.siteName(c), Data: data}
+		SiteName: s.siteName(c), Data: data, Booking: s.booking()}
 	if sess := sessionOf(c); sess != nil {
 		v.CSRF = sess.CSRF
 	}

@@ -37,8 +37,12 @@ const (
 	TypeAddress    FieldType = "indirizzo"
 	TypeRepeat     FieldType = "gruppo-ripetibile"
 	TypeInfo       FieldType = "testo-informativo"
-	TypeAdvanced   FieldType = "avanzato"
-	TypeGroup      FieldType = "gruppo" // a nested object that is not an address
+	// TypeAppointment is a slot booked on one or more calendars
+	// ({"type": "string", "format": "appuntamento"} with ui {"widget":
+	// "appointment", "calendars": [...]}); it takes a whole step.
+	TypeAppointment FieldType = "appuntamento"
+	TypeAdvanced    FieldType = "avanzato"
+	TypeGroup       FieldType = "gruppo" // a nested object that is not an address
 )
 
 // PaletteEntry is one button of the field palette.
@@ -110,6 +114,8 @@ type FieldView struct {
 	Accept      []string // media types, for file and foto
 	MaxSizeMB   int      // for file and foto
 	Text        string   // Markdown of a testo-informativo
+	// Calendars are the calendar slugs an appuntamento field books.
+	Calendars []string
 	// Condition is "mostra solo se"; nil means always shown.
 	Condition *Condition
 	// Children are the fields of an indirizzo, gruppo or gruppo-ripetibile.
@@ -192,6 +198,7 @@ type Template struct {
 //	DeleteStep(i int) error
 //	SetStepCondition(i int, c *Condition) error
 //	AddField(step int, t FieldType, label string) (string, error)
+//	AddAppointment(step int, label string, calendars []string) (string, error)
 //	AddChild(groupPath string, t FieldType, label string) (string, error)
 //	Field(path string) (FieldView, error)
 //	UpdateField(path string, f FieldView) error
@@ -211,7 +218,7 @@ type Template struct {
 // Errors are *modulario.Error: EINVALID with an Italian Message and Fields
 // keyed by the editor's input names (slug, title, privacy, office, label,
 // type, placeholder, options, min_length, max_length, maximum, min_items,
-// max_items, accept, max_size_mb, condition_field, condition_op,
+// max_items, accept, max_size_mb, calendars, condition_field, condition_op,
 // condition_value, name, on, route, webhook, tag, priority, email_to,
 // then, when); ENOTFOUND for a missing step, field or rule; ECONFLICT for
 // a field other fields or rules depend on, and for advanced conditions and

@@ -124,6 +124,9 @@ func TestSlugName(t *testing.T) {
 func TestAddEveryPaletteType(t *testing.T) {
 	d := New("tutti", "Tutti i campi")
 	for _, p := range Palette {
+		if p.Type == TypeAppointment {
+			continue // needs calendars and a step of its own: appointment_test.go
+		}
 		path, err := d.AddField(0, p.Type, p.Label)
 		if err != nil {
 			t.Fatalf("%s: %v", p.Type, err)

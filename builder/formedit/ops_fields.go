@@ -12,9 +12,15 @@ func (d *Doc) AddField(step int, t FieldType, label string) (string, error) {
 	if step < 0 || step >= len(steps) {
 		return "", notFoundf("step.not_found")
 	}
+	if t == TypeAppointment {
+		return d.AddAppointment(step, label, nil)
+	}
 	label = strings.TrimSpace(label)
 	if err := checkNew(t, label); err != nil {
 		return "", err
+	}
+	if t != TypeInfo && d.stepHasAppointment(step) {
+		return "", invalidf(map[string]string{"type": msg.T("it", "field.appointment_step")}, "field.appointment_step")
 	}
 	name := uniqueName(slugName(label), d.topTaken)
 	steps[step].set("fields", append(steps[step].arr("fields"), name))
@@ -77,7 +83,7 @@ func (d *Doc) AddChild(groupPath string, t FieldType, label string) (string, err
 		return "", err
 	}
 	switch t {
-	case TypeInfo, TypeRepeat, TypeAddress, TypeFile, TypePhoto:
+	case TypeInfo, TypeRepeat, TypeAddress, TypeFile, TypePhoto, TypeAppointment:
 		return "", invalidf(map[string]string{"type": msg.T("it", "field.bad_child")}, "field.bad_child")
 	}
 	holder := childHolder(s.prop)
@@ -108,6 +114,15 @@ func (d *Doc) MoveField(path string, delta int) error {
 	steps := d.steps()
 	names := steps[si].arr("fields")
 	to := pos + delta
+	if to < 0 && si > 0 || to >= len(names) && si < len(steps)-1 {
+		dest := si - 1
+		if to >= 0 {
+			dest = si + 1
+		}
+		if err := d.checkAppointmentMove(path, dest); err != nil {
+			return err
+		}
+	}
 	switch {
 	case to < 0 && si > 0:
 		steps[si].set("fields", removeAt(names, pos))
@@ -166,6 +181,9 @@ func (d *Doc) MoveFieldToStep(path string, step int) error {
 	}
 	if si == step {
 		return nil
+	}
+	if err := d.checkAppointmentMove(path, step); err != nil {
+		return err
 	}
 	steps[si].set("fields", removeAt(steps[si].arr("fields"), pos))
 	steps[step].set("fields", append(steps[step].arr("fields"), path))

@@ -30,6 +30,7 @@ var Palette = []PaletteEntry{
 	{TypeFile, "File", "Un documento allegato (PDF o immagine)."},
 	{TypePhoto, "Foto", "Un'immagine JPEG o PNG."},
 	{TypeAddress, "Indirizzo", "Via, numero civico, CAP e comune."},
+	{TypeAppointment, "Appuntamento", "Giorno e ora presso uno sportello o in videochiamata: occupa un passo da solo."},
 	{TypeRepeat, "Gruppo ripetibile", "Domande ripetute per ogni elemento (es. i figli)."},
 	{TypeInfo, "Testo informativo", "Un paragrafo da leggere, senza risposta."},
 }
@@ -54,6 +55,7 @@ func paletteLabel(t FieldType) string {
 var formats = map[string]FieldType{
 	"email": TypeEmail, "telefono": TypePhone, "codice-fiscale": TypeFiscalCode,
 	"partita-iva": TypeVATNumber, "iban": TypeIBAN, "cap": TypeCAP, "date": TypeDate, "time": TypeTime,
+	"appuntamento": TypeAppointment,
 }
 
 // formatOf is the inverse of formats.

@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/modulario/modulario"
 )
 
 // mediaTypeRE is the pattern of an accepted media type.
@@ -44,6 +46,10 @@ func (d *Doc) UpdateField(path string, f FieldView) error {
 		setRequired(s.parent, s.name, true)
 	}
 	applyLimits(f, s.prop, u)
+	if f.Type == TypeAppointment {
+		cals, _ := checkCalendars(f.Calendars) // checked by checkUpdate
+		u.set("calendars", strs(cals))
+	}
 	if len(u.ks()) > 0 {
 		d.ui().ensure("fields").set(path, u)
 	} else {
@@ -73,6 +79,13 @@ func checkUpdate(cur FieldType, f FieldView, advanced bool) error {
 	if family(f.Type) == "choice" {
 		checkOptions(fields, f.Options)
 	}
+	if f.Type == TypeAppointment {
+		if _, err := checkCalendars(f.Calendars); err != nil {
+			for k, v := range fieldsOf(err) {
+				fields[k] = v
+			}
+		}
+	}
 	if family(f.Type) == "file" {
 		for _, a := range f.Accept {
 			if !mediaTypeRE.MatchString(a) {
@@ -88,6 +101,9 @@ func checkUpdate(cur FieldType, f FieldView, advanced bool) error {
 	}
 	return nil
 }
+
+// fieldsOf returns the Fields of a *modulario.Error.
+func fieldsOf(err error) map[string]string { return modulario.ErrorFields(err) }
 
 // checkRange checks that 0 <= min <= max.
 func checkRange(fields map[string]string, minKey, maxKey string, lo, hi *int) {

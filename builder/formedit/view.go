@@ -93,6 +93,9 @@ func (d *Doc) propView(path string, s slot) FieldView {
 	if family(t) == "choice" {
 		fv.Options = options(choiceHolder(p))
 	}
+	if t == TypeAppointment {
+		fv.Calendars = u.strings("calendars")
+	}
 	if family(t) == "file" {
 		fv.Accept = u.strings("accept")
 		fv.MaxSizeMB = defaultMaxSizeMB
