@@ -39,6 +39,7 @@ go build -o "$work/smtpsink" ./bench/smtpsink
 go build -o "$work/storebench" ./bench/storebench
 go build -tags bench -o "$work/pagelimit" ./bench/pagelimit
 go build -o "$work/inboxbench" ./bench/inboxbench
+go build -o "$work/bookbench" ./bench/bookbench
 "$work/smtpsink" -smtp "127.0.0.1:$smtp_port" -http "127.0.0.1:$sink_port" 2>"$work/sink.log" &
 sink=$!
 pid= limit=
@@ -67,6 +68,9 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start_server --demo
 stop_server
 "$bin" form import --publish bench/form20.json >/dev/null
+# The booking form and its calendar (ample capacity: 100 places a slot).
+"$bin" calendar import bench/booking-calendar.json >/dev/null
+"$bin" form import --publish bench/booking-form.json >/dev/null
 
 # Raw storage limit: the same rows straight through storage (own file).
 raw_out=$("$work/storebench" commit -db "$work/raw.db" -form bench/form20.json -data "$answers" \
@@ -152,16 +156,26 @@ created_total=$((created_total + n))
 row "JSON submission, POST /api/v1/.../submissions" "$conns" \
   "$(awk -v n="$n" -v d="$sub_duration" 'BEGIN {printf "%.0f", n / d}')" "$p50" "$p99" "$n created (201), $(counted other) other; server CPU $srv_cpu"
 
+# Bookings: each request takes the next slot of a calendar with ample
+# capacity, so every attempt should be confirmed (capacity checked and the
+# place taken in the submission's transaction).
+book_out=$("$work/bookbench" -base "$base" -slug bench-prenotazione -calendar bench/booking-calendar.json \
+  -answers bench/booking-answers.json -clients "$conns" -duration "${sub_duration}s")
+bfield() { grep -o "$1=[^ ]*" <<<"$book_out" | cut -d= -f2 || true; }
+booked=$(bfield confirmed)
+row "appointment booking, JSON API, ample capacity" "$conns" "$(bfield per_s)" "$(bfield p50_ms)ms" "$(bfield p99_ms)ms" \
+  "$booked confirmed, $(bfield refused) refused (full), $(bfield other) other"
+
 # Emails: the outbox keeps draining the 2 emails of each submission.
 e0=$(sent)
 sleep "$email_window"
 e1=$(sent)
 row "emails delivered to a local SMTP sink" "-" "$(( (e1 - e0) / email_window ))" "-" "-" \
-  "over ${email_window} s after the load; $e1 of $((2 * created_total)) queued delivered so far"
+  "over ${email_window} s after the load; $e1 of $((2 * created_total + ${booked:-0})) queued delivered so far (reminders are scheduled for later)"
 
 # Fill the store to 1,000,000 submissions, then a cold start on it.
 stop_server
-seeded=$(( million - created_total ))
+seeded=$(( million - created_total - ${booked:-0} ))
 seed_out=$("$bin" dev seed --submissions "$seeded" 2>/dev/null)
 seed_rate=$(grep -o '([0-9]* submissions/s)' <<<"$seed_out" | tr -dc 0-9)
 db_mib=$(du -m "$work/data/modulario.db" | cut -f1)

@@ -20,9 +20,10 @@ import (
 const devUsage = `Usage: modulario dev seed --submissions N [--forms SLUG,...] [--data-dir DIR]
 
   seed   fill the store with realistic fake submissions of the published forms
-         (the demo forms and offices are imported first into an empty store),
-         spread over the last 12 months, offices, statuses, assignees (the
-         demo staff), channels, tags and deadlines.
+         (the demo forms, offices and calendars are imported first into an
+         empty store), spread over the last 12 months, offices, statuses,
+         assignees (the demo staff), channels, tags and deadlines; requests
+         of a booking form get a past appointment, within slot capacity.
          It writes the database file directly: stop the server first.
 `
 
@@ -45,6 +46,8 @@ type seedForm struct {
 	office       string
 	deadlineDays int
 	answers      []json.RawMessage
+	// appointments are the form's appointment fields (see dev_appointments.go).
+	appointments []seedAppointment
 }
 
 // runDevSeed implements `modulario dev seed`.
@@ -84,10 +87,10 @@ func runDevSeed(ctx context.Context, args []string, e env) int {
 // seedSubmissions writes n submissions of the chosen forms in batches and
 // returns how many forms they were spread over.
 func seedSubmissions(ctx context.Context, st *store, rng *rand.Rand, n int, only []string, warn io.Writer) (int, error) {
-	if err := seedDemo(ctx, st.Forms, st.Offices, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if err := seedDemo(ctx, st, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		return 0, err
 	}
-	forms, err := seedForms(ctx, st.Forms, rng, only, warn)
+	forms, err := seedForms(ctx, st.Forms, st.Calendars, rng, only, warn)
 	if err != nil {
 		return 0, err
 	}
@@ -95,7 +98,11 @@ func seedSubmissions(ctx context.Context, st *store, rng *rand.Rand, n int, only
 	if err != nil {
 		return 0, err
 	}
-	plan := &seedPlan{forms: forms, staff: seedStaffIDs(ctx, st.Users)}
+	settings, err := st.Settings.Settings(ctx)
+	if err != nil {
+		return 0, err
+	}
+	plan := &seedPlan{forms: forms, staff: seedStaffIDs(ctx, st.Users), slots: newSeedSlots(settings.PatronDay)}
 	for _, o := range offices {
 		plan.offices = append(plan.offices, o.Slug)
 	}
@@ -120,7 +127,7 @@ func seedSubmissions(ctx context.Context, st *store, rng *rand.Rand, n int, only
 
 // seedForms loads the published forms (all, or those named in only) and
 // draws a pool of answers for each, keeping the ones that validate.
-func seedForms(ctx context.Context, forms modulario.FormService, rng *rand.Rand, only []string, warn io.Writer) ([]seedForm, error) {
+func seedForms(ctx context.Context, forms modulario.FormService, cals modulario.CalendarService, rng *rand.Rand, only []string, warn io.Writer) ([]seedForm, error) {
 	list, err := forms.ListForms(ctx, modulario.FormFilter{})
 	if err != nil {
 		return nil, err
@@ -139,6 +146,9 @@ func seedForms(ctx context.Context, forms modulario.FormService, rng *rand.Rand,
 			return nil, fmt.Errorf("form %s: %w", f.Slug, err)
 		}
 		sf := seedForm{slug: f.Slug, version: f.Published, office: f.Office, deadlineDays: compiled.Def.DeadlineDays}
+		if sf.appointments, err = seedAppointments(ctx, cals, f.Slug, compiled, warn); err != nil {
+			return nil, err
+		}
 		g := &answerGen{rng: rng}
 		invalid := 0
 		for range 64 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
 )
 
@@ -118,6 +119,13 @@ func (g *answerGen) value(fl *schemas.Field) (any, bool) {
 		return fmt.Sprintf("%02d:%02d", 8+g.rng.IntN(10), 15*g.rng.IntN(4)), true
 	case schemas.KindDateTime:
 		return time.Now().AddDate(0, 0, g.rng.IntN(30)).Format("2006-01-02T15:04"), true
+	case schemas.KindAppointment:
+		// A well-formed placeholder: fakeSubmission gives each request a
+		// real past slot (see dev_appointments.go).
+		if len(fl.Calendars) == 0 {
+			return nil, false
+		}
+		return modulario.AppointmentValue(fl.Calendars[0], time.Now().Truncate(time.Hour)), true
 	}
 	return g.text(fl), true
 }

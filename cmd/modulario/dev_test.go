@@ -43,6 +43,7 @@ func TestDevSeed(t *testing.T) {
 	compiled := map[string]*schemas.Form{}
 	seen := map[string]map[string]bool{"status": {}, "office": {}, "channel": {}, "form": {}, "tag": {}, "number": {}}
 	oldest, newest := time.Now(), time.Time{}
+	bookings := map[string]int{}
 	for _, s := range subs {
 		for k, v := range map[string]string{"status": string(s.Status), "office": s.Office, "channel": string(s.Channel), "form": s.FormSlug, "number": s.Number} {
 			seen[k][v] = true
@@ -72,9 +73,25 @@ func TestDevSeed(t *testing.T) {
 				t.Fatalf("submission %s of %s: %s %s", s.Number, s.FormSlug, fe.Pointer, fe.Message)
 			}
 		}
+		if v, ok := data["appuntamento"].(string); ok { // a booking: a past slot after the request
+			_, start, err := modulario.ParseAppointmentValue(v)
+			if err != nil || start.Before(s.CreatedAt) || start.After(time.Now()) {
+				t.Fatalf("submission %s made %s: appointment %q (%v)", s.Number, s.CreatedAt, v, err)
+			}
+			bookings[s.FormSlug]++
+		}
 		if found, err := st.Submissions.FindSubmissionByNumber(ctx, s.Number); err != nil || found.ID != s.ID {
 			t.Fatalf("number %s not indexed: %v", s.Number, err)
 		}
+	}
+	if bookings["carta-identita"] < 200 || len(bookings) != 1 {
+		t.Errorf("requests with an appointment by form: %v", bookings)
+	}
+	if cals, err := st.Calendars.ListCalendars(ctx); err != nil || len(cals) != 4 {
+		t.Errorf("seeded calendars: %d, %v", len(cals), err)
+	}
+	if set, err := st.Settings.Settings(ctx); err != nil || set.PatronDay != "06-24" || set.PatronName != "San Giovanni Battista" {
+		t.Errorf("patron day not seeded: %+v %v", set, err)
 	}
 	if len(seen["number"]) != 2000 {
 		t.Fatalf("%d distinct numbers for 2000 submissions", len(seen["number"]))

@@ -30,6 +30,8 @@ Usage:
   modulario form validate FILE...            check form definitions
   modulario form import [--publish] FILE...  create or update forms from definitions
   modulario form export SLUG                 print a form's definition (draft, else published)
+  modulario calendar import FILE...          create or update appointment calendars from JSON
+  modulario calendar export SLUG | list      print a calendar as JSON; list calendars
   modulario office add --name N --email A[,B] [--pec P] SLUG
                                              create or update an office
   modulario office list | remove SLUG        list or remove offices
@@ -87,6 +89,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, args[1:], e)
 	case "form":
 		return runForm(ctx, args[1:], e)
+	case "calendar":
+		return runCalendar(ctx, args[1:], e)
 	case "office", "webhook", "outbox", "user", "token":
 		return adminCommands[args[0]](ctx, args[1:], e)
 	case "dev":

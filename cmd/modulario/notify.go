@@ -109,6 +109,7 @@ func newDispatcher(cfg Config, st *store, channels map[string]notify.Channel, lo
 		Offices:     st.Offices,
 		Webhooks:    st.Webhooks,
 		Attachments: st.Attachments,
+		Calendars:   st.Calendars,
 		Channels:    channels,
 		BaseURL:     cfg.BaseURL,
 		Workers:     cfg.NotifyWorkers,

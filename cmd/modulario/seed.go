@@ -23,10 +23,19 @@ var demoOffices = []modulario.Office{
 	{Slug: "servizio-istruzione", Name: "Servizi scolastici", Emails: []string{"scuola@comune.example"}},
 }
 
-// seedDemo imports and publishes the demo forms and their offices when the
-// store has no form at all, so it never touches a database that staff use.
-func seedDemo(ctx context.Context, forms modulario.FormService, offices modulario.OfficeService, logger *slog.Logger) error {
-	existing, err := forms.ListForms(ctx, modulario.FormFilter{})
+// Demo patron saint: a holiday for the demo calendars (see Settings).
+const (
+	demoPatronDay  = "06-24"
+	demoPatronName = "San Giovanni Battista"
+)
+
+// seedDemo imports and publishes the demo forms with their offices and
+// calendars, and sets the comune's patron day if none is set, when the
+// store has no form at all, so it never touches a database that staff
+// use. Existing offices are replaced and existing calendars kept, so an
+// interrupted seed can simply run again.
+func seedDemo(ctx context.Context, st *store, logger *slog.Logger) error {
+	existing, err := st.Forms.ListForms(ctx, modulario.FormFilter{})
 	if err != nil {
 		return err
 	}
@@ -36,20 +45,51 @@ func seedDemo(ctx context.Context, forms modulario.FormService, offices modulari
 	}
 	for _, o := range demoOffices {
 		office := o
-		if err := offices.SaveOffice(ctx, &office); err != nil {
+		if err := st.Offices.SaveOffice(ctx, &office); err != nil {
 			return fmt.Errorf("demo office %s: %w", o.Slug, err)
 		}
+	}
+	if err := seedDemoCalendars(ctx, st, logger); err != nil {
+		return err
 	}
 	for i, doc := range demo.Forms() {
 		def, canon, err := loadDefinition(doc)
 		if err != nil {
 			return fmt.Errorf("demo form %d: %w", i+1, err)
 		}
-		out, err := importDefinition(ctx, forms, def, canon, true)
+		out, err := importDefinition(ctx, st.Forms, def, canon, true)
 		if err != nil {
 			return fmt.Errorf("demo form %s: %w", def.Slug, err)
 		}
 		logger.Info("seeded demo form", "slug", out.Slug, "version", out.Version)
+	}
+	return nil
+}
+
+// seedDemoCalendars saves the demo calendars that do not exist yet (their
+// offices must exist) and the demo patron day when the settings have none.
+func seedDemoCalendars(ctx context.Context, st *store, logger *slog.Logger) error {
+	for _, c := range demo.Calendars() {
+		_, err := st.Calendars.FindCalendar(ctx, c.Slug)
+		if err == nil {
+			continue
+		} else if modulario.ErrorCode(err) != modulario.ENOTFOUND {
+			return err
+		}
+		if err := st.Calendars.SaveCalendar(ctx, c); err != nil {
+			return fmt.Errorf("demo calendar %s: %w", c.Slug, err)
+		}
+		logger.Info("seeded demo calendar", "slug", c.Slug)
+	}
+	set, err := st.Settings.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if set.PatronDay == "" {
+		set.PatronDay, set.PatronName = demoPatronDay, demoPatronName
+		if err := st.Settings.SaveSettings(ctx, set); err != nil {
+			return fmt.Errorf("demo patron day: %w", err)
+		}
 	}
 	return nil
 }
@@ -65,6 +105,8 @@ type seedPlan struct {
 	offices []string
 	// staff are the user IDs requests are assigned to and worked by.
 	staff []string
+	// slots gives the appointments of booking forms (nil: answers as drawn).
+	slots *seedSlots
 }
 
 // seedFixedStaff are the assignees of a store without accounts.
@@ -107,11 +149,11 @@ var (
 // fakeSubmission is a submission of a random form made at at, with a
 // status, timeline, assignee and deadline that fit its age.
 func fakeSubmission(rng *rand.Rand, p *seedPlan, at, now time.Time) *modulario.Submission {
-	f := p.forms[rng.IntN(len(p.forms))]
+	f, data := p.seedFormAnswers(rng, at, now)
 	sub := &modulario.Submission{
 		FormSlug: f.slug, Version: f.version, Office: f.office,
 		Channel:   seedChannels[rng.IntN(len(seedChannels))],
-		Data:      f.answers[rng.IntN(len(f.answers))],
+		Data:      data,
 		CreatedAt: at,
 	}
 	if rng.IntN(10) == 0 {

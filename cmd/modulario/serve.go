@@ -77,7 +77,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		}
 	}()
 	if cfg.Demo {
-		if err := seedDemo(ctx, st.Forms, st.Offices, logger); err != nil {
+		if err := seedDemo(ctx, st, logger); err != nil {
 			return fmt.Errorf("seeding demo content: %w", err)
 		}
 		if err := seedDemoStaff(ctx, st, cfg.BaseURL, cfg.DemoPassword, stdout, logger); err != nil {
@@ -92,8 +92,10 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("notification channels: %w", err)
 	}
-	rules := notify.NewEngine(st.Forms)
+	rules := notify.NewEngine(st.Forms).WithCalendars(st.Calendars)
 	workflow := &notify.Workflow{Submissions: st.Submissions, Rules: rules, Logger: logger}
+	appointments := &notify.Appointments{Bookings: st.Bookings, Calendars: st.Calendars, Forms: st.Forms,
+		Submissions: st.Submissions, Engine: rules, Logger: logger}
 	handler, err := renderer.New(renderer.Config{
 		Forms:        st.Forms,
 		Drafts:       st.Drafts,
@@ -105,6 +107,9 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		Pages:        st.Pages,
 		Settings:     st.Settings,
 		Media:        st.Media,
+		Calendars:    st.Calendars,
+		Bookings:     st.Bookings,
+		Appointments: appointments,
 		PreviewKey:   previewKey,
 		Assets:       assets,
 		BaseURL:      cfg.BaseURL,
@@ -118,7 +123,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("building the citizen site: %w", err)
 	}
-	staff, err := newStaffSite(cfg, st, assets, previewKey, workflow, logger)
+	staff, err := newStaffSite(cfg, st, assets, previewKey, workflow, appointments, logger)
 	if err != nil {
 		return fmt.Errorf("building the staff site: %w", err)
 	}
@@ -199,9 +204,39 @@ func purgeDrafts(ctx context.Context, drafts draftPurger, interval time.Duration
 	}
 }
 
-// startBackground runs the draft purge, the outbox dispatcher and the admin
-// socket until the returned stop function is called (or ctx ends); stop
-// waits for them, so in-flight sends finish before the database closes.
+// holdPurgeInterval is how often expired slot holds are deleted. An
+// expired hold already frees its place (capacity counts only unexpired
+// holds): the purge only keeps the ledger small.
+const holdPurgeInterval = time.Minute
+
+// holdPurger is the part of BookingService the hold purge loop needs.
+type holdPurger interface {
+	PurgeExpiredHolds(ctx context.Context, now time.Time) (int, error)
+}
+
+// purgeHolds deletes expired slot holds at start and then every interval.
+func purgeHolds(ctx context.Context, bookings holdPurger, interval time.Duration, logger *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := bookings.PurgeExpiredHolds(ctx, time.Now())
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("purging expired slot holds", "err", err)
+		case n > 0:
+			logger.Debug("purged expired slot holds", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// startBackground runs the draft, session and slot hold purges, the
+// outbox dispatcher and the admin socket until the returned stop function
+// is called (or ctx ends); stop waits for them, so in-flight sends finish before the database closes.
 func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispatcher, logger *slog.Logger) (stop func()) {
 	bg, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -220,6 +255,10 @@ func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispa
 	})
 	run("session purge", func(ctx context.Context) error {
 		purgeSessions(ctx, st.Sessions, purgeInterval, logger)
+		return nil
+	})
+	run("hold purge", func(ctx context.Context) error {
+		purgeHolds(ctx, st.Bookings, holdPurgeInterval, logger)
 		return nil
 	})
 	run("outbox dispatcher", d.Run)

@@ -71,7 +71,8 @@ func createPreviewKey(path string) ([]byte, error) {
 }
 
 // newStaffSite builds the staff side (package builder) on st.
-func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byte, workflow modulario.WorkflowService, logger *slog.Logger) (http.Handler, error) {
+func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byte, workflow modulario.WorkflowService,
+	appointments modulario.AppointmentService, logger *slog.Logger) (http.Handler, error) {
 	return builder.New(builder.Config{
 		Submissions:       st.Submissions,
 		Workflow:          workflow,
@@ -87,6 +88,9 @@ func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byt
 		Pages:             st.Pages,
 		Media:             st.Media,
 		Settings:          st.Settings,
+		Calendars:         st.Calendars,
+		Bookings:          st.Bookings,
+		Appointments:      appointments,
 		Assets:            assets,
 		BaseURL:           cfg.BaseURL,
 		SiteName:          cfg.SiteName,

@@ -32,6 +32,8 @@ type store struct {
 	Media       modulario.MediaService
 	Settings    modulario.SettingsService
 	Tokens      modulario.TokenService
+	Calendars   modulario.CalendarService
+	Bookings    modulario.BookingService
 }
 
 // openStore opens (creating if needed) the bbolt file and its directory.
@@ -59,6 +61,8 @@ func openStore(path string) (*store, error) {
 		Media:       storage.NewMediaService(db),
 		Settings:    storage.NewSettingsService(db),
 		Tokens:      storage.NewTokenService(db),
+		Calendars:   storage.NewCalendarService(db),
+		Bookings:    storage.NewBookingService(db),
 	}, nil
 }
 
