@@ -89,6 +89,9 @@ func (s *Server) appointmentViews(c echo.Context, sub *modulario.Submission, com
 		}
 		out = append(out, v)
 	}
+	if len(out) == 1 {
+		out[0].Label = "" // one appointment: the heading says "Il tuo appuntamento"
+	}
 	return out, nil
 }
 

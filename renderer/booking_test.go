@@ -130,8 +130,11 @@ func TestBookingHoldReviewReceiptICS(t *testing.T) {
 		t.Fatalf("Content-Disposition = %q", cd)
 	}
 	be.get("/pratiche/"+sub.Token+"/appuntamenti/sconosciuto.ics").expect(t, http.StatusNotFound)
-	be.get("/pratiche/"+sub.Token).expect(t, http.StatusOK, "Appuntamento: Data e orario", "Confermato",
+	track := be.get("/pratiche/"+sub.Token).expect(t, http.StatusOK, "Il tuo appuntamento", "Confermato",
 		"Sposta l&#39;appuntamento", "Annulla l&#39;appuntamento", `href="`+icsURL+`"`)
+	if strings.Contains(track.Body, "/pratiche/"+sub.Token+"/annulla") {
+		t.Error("with an active appointment the tracking page offers a second way to cancel (withdraw)")
+	}
 }
 
 func TestBookingRefusesForgedValues(t *testing.T) {

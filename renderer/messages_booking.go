@@ -39,7 +39,7 @@ var bookingMsg = map[string]map[string]string{
 		"booking.hold_note":        "Abbiamo riservato questo orario per te fino alle %s: conferma entro quell'ora.",
 
 		"booking.confirmed_title":             "Appuntamento confermato",
-		"booking.section":                     "Appuntamento",
+		"booking.section":                     "Il tuo appuntamento",
 		"booking.place":                       "Luogo",
 		"booking.date":                        "Data e ora",
 		"booking.status_label":                "Stato",
@@ -125,7 +125,7 @@ var bookingMsg = map[string]map[string]string{
 		"booking.hold_note":        "We are holding this time for you until %s: confirm before then.",
 
 		"booking.confirmed_title":             "Appointment confirmed",
-		"booking.section":                     "Appointment",
+		"booking.section":                     "Your appointment",
 		"booking.place":                       "Place",
 		"booking.date":                        "Date and time",
 		"booking.status_label":                "Status",
