@@ -124,3 +124,86 @@ export async function expectAssetsLoad(page) {
   assert.deepEqual(problems, [], `assets linked from ${page.url()} do not load:\n${problems.join('\n')}`);
   return checked;
 }
+
+/**
+ * Books a slot with the appointment picker of the current step, as a
+ * citizen does with or without JavaScript: stage 1 chooses the calendar
+ * (radios "calendario"; `calendar` is a label text or RegExp, the first
+ * one when omitted) and presses "Mostra i giorni disponibili"; stage 2
+ * follows the first free day (a[data-slot-day]), moving to "Mese
+ * successivo" when the month shown has none (or none on or after `from`,
+ * "YYYY-MM-DD", when given); stage 3 checks the first free
+ * time (the radios of the field `field`, named by its JSON pointer
+ * "/appuntamento" as every renderer input, or by its name; the one whose
+ * label starts with `time`, "HH:MM", when given). The step's
+ * "Avanti" is left to the caller.
+ * `onStage(stage)` runs on each stage's page (1, 2, 3) before acting, e.g.
+ * to check accessibility. Returns {day, label, value, time}: the day
+ * "YYYY-MM-DD", the chosen time's label, its value and its "HH:MM".
+ */
+export async function pickSlot(page, { calendar, onStage, from, time: at, field = 'appuntamento' } = {}) {
+  const calendars = page.locator('input[type="radio"][name="calendario"]');
+  await calendars.first().waitFor({ state: 'attached' });
+  if (onStage) await onStage(1);
+  const choice = calendar
+    ? calendars.and(page.getByLabel(calendar instanceof RegExp ? calendar : new RegExp(`^\\s*${escapeRegExp(calendar)}`)))
+    : calendars.first();
+  if (await choice.count() !== 1) throw new Error(`expected one calendar labelled ${calendar}, found ${await choice.count()}`);
+  await checkRadio(page, choice);
+  await clickButton(page, 'Mostra i giorni disponibili');
+
+  // The free days shown, on or after `from`; string order is date order.
+  const freeDays = async () => (await page.locator('a[data-slot-day]').evaluateAll((as) => as.map((a) => a.dataset.slotDay)))
+    .filter((d) => !from || d >= from);
+  let shown = await freeDays();
+  if (onStage) await onStage(2);
+  for (let month = 0; shown.length === 0; month++) {
+    if (month >= 3) throw new Error(`no free day${from ? ` from ${from}` : ''} in the next 3 months on ${page.url()}`);
+    await clickButton(page, 'Mese successivo', { exact: false });
+    shown = await freeDays();
+  }
+  const day = shown[0];
+  assert.match(day, /^\d{4}-\d{2}-\d{2}$/, 'data-slot-day is not a date');
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.locator(`a[data-slot-day="${day}"]`).click()]);
+
+  const times = page.locator(`input[type="radio"][name="/${field}"], input[type="radio"][name="${field}"]`);
+  if (await times.count() === 0) throw new Error(`no free time offered for ${day} on ${page.url()}`);
+  if (onStage) await onStage(3);
+  const time = at ? times.and(page.getByLabel(new RegExp(`^\\s*${escapeRegExp(at)}\\b`))) : times.first();
+  if (await time.count() !== 1) throw new Error(`no single free time ${at} on ${day}: ${page.url()}`);
+  const id = await time.getAttribute('id');
+  const label = id ? (await page.locator(`label[for="${id}"]`).innerText()).trim() : '';
+  await checkRadio(page, time);
+  const value = await time.getAttribute('value');
+  const hhmm = label.match(/\b(\d{2}:\d{2})\b/)?.[1];
+  assert.ok(hhmm, `the time's label does not start with HH:MM: ${label}`);
+  return { day, label, value, time: hhmm };
+}
+
+// checkRadio checks a Bootstrap Italia radio (its label covers the input).
+async function checkRadio(page, radio) {
+  try {
+    await radio.check({ force: true });
+  } catch (err) {
+    const id = await radio.getAttribute('id');
+    if (!id) throw err;
+    await page.locator(`label[for="${id}"]`).click();
+  }
+  assert.ok(await radio.isChecked(), 'the radio did not get checked');
+}
+
+/**
+ * The UTC instant of local time hhmm ("09:30") on day ("2026-12-03") in
+ * Europe/Rome, as a Date.
+ */
+export function romeTime(day, hhmm) {
+  const [y, m, d] = day.split('-').map(Number);
+  const [h, mi] = hhmm.split(':').map(Number);
+  const guess = Date.UTC(y, m - 1, d, h, mi);
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Rome', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit',
+    hour: '2-digit', minute: '2-digit',
+  }).formatToParts(new Date(guess)).map((p) => [p.type, p.value]));
+  const local = Date.UTC(+parts.year, +parts.month - 1, +parts.day, +parts.hour, +parts.minute);
+  return new Date(guess - (local - guess));
+}

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { before, describe, test } from 'node:test';
 import {
-  clickButton, expectNoAxeViolations, fillField, watchConsole, withFailureCapture, useDemoSite,
+  clickButton, expectNoAxeViolations, fillField, pickSlot, watchConsole, withFailureCapture, useDemoSite,
 } from './lib.mjs';
 import { scenarios } from './scenarios.mjs';
 
@@ -28,8 +28,13 @@ async function check(page, label, js) {
   if (js) await expectNoAxeViolations(page, label);
 }
 
-async function fillStep(page, fields) {
-  for (const [label, value] of fields) await fillField(page, label, value);
+// fillStep fills one step; ['@slot'] books with the appointment picker,
+// running onStage on each of its pages.
+async function fillStep(page, fields, onStage) {
+  for (const [label, value] of fields) {
+    if (label === '@slot') await pickSlot(page, { onStage });
+    else await fillField(page, label, value);
+  }
 }
 
 async function runFlow(s, js) {
@@ -63,7 +68,7 @@ async function runFlow(s, js) {
     await check(page, `${tag} step 1 with errors`, js);
 
     for (const [i, fields] of s.steps.entries()) {
-      await fillStep(page, fields);
+      await fillStep(page, fields, (n) => n < 3 && check(page, `${tag} step ${i + 1} picker ${n}`, js));
       await check(page, `${tag} step ${i + 1}`, js);
       res = await clickButton(page, 'Avanti');
       assert.equal(res.status(), 200, `step ${i + 1} was refused: ${await page.locator('.alert-danger').allInnerTexts()}`);
@@ -82,7 +87,8 @@ async function runFlow(s, js) {
     assert.ok(number, `no request number on the receipt: ${receipt.slice(0, 300)}`);
     await check(page, `${tag} receipt`, js);
 
-    const tracking = page.locator('a[href*="/pratiche/"]:not([href*="ricevuta"])').first();
+    // The tracking page, not the receipt nor an appointment's ICS file.
+    const tracking = page.locator('a[href*="/pratiche/"]:not([href*="ricevuta"]):not([href*="/appuntamenti/"])').first();
     await Promise.all([page.waitForNavigation(), tracking.click()]);
     const status = await page.locator('main').innerText();
     assert.ok(status.includes(number), 'tracking page lacks the request number');

@@ -240,6 +240,36 @@ export async function checkA11y(page, label) {
     `${formatViolations(violations)}\n  saved: ${files.join(', ')}`);
 }
 
+/**
+ * checkA11y for a page open with JavaScript off, where axe cannot run (its
+ * promises never settle): the page's current HTML is served at the same
+ * URL to a JavaScript-enabled page of the same browser whose own scripts
+ * are blocked, so axe sees what the citizen sees, with the real stylesheets
+ * (colour contrast), and nothing is requested from the server again.
+ */
+export async function checkA11yWithoutJS(page, label) {
+  const html = await page.content();
+  const url = page.url().replace(/#.*$/, '');
+  const context = await page.context().browser().newContext({
+    javaScriptEnabled: true, locale: 'it-IT', viewport: page.viewportSize() ?? { width: 1280, height: 900 },
+  });
+  try {
+    const mirror = await context.newPage();
+    await mirror.route('**/*', (route) => {
+      const req = route.request();
+      if (req.isNavigationRequest() && req.url().replace(/#.*$/, '') === url) {
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html });
+      }
+      if (req.resourceType() === 'script') return route.abort();
+      return route.continue();
+    });
+    await mirror.goto(url);
+    await checkA11y(mirror, label);
+  } finally {
+    await context.close();
+  }
+}
+
 /** Same as checkA11y; reads better inside tests. */
 export const expectNoAxeViolations = checkA11y;
 

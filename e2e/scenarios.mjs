@@ -1,5 +1,6 @@
 // The demo services as a citizen fills them in: one list of [label, value]
 // per step. Radios and checkboxes take `true`; files take {name, mimeType, buffer}.
+// ['@slot'] books with the appointment picker (see pickSlot in actions.mjs).
 
 // A 1×1 JPEG: real image bytes, so the server's content sniffing accepts it.
 export const jpeg = Buffer.from(
@@ -30,12 +31,12 @@ export const scenarios = [
     slug: 'carta-identita',
     title: "Prenotazione appuntamento per il rinnovo della carta d'identità elettronica",
     steps: [
-      [['Sportello', 'Sede centrale, Piazza del Municipio 1']],
-      [["Giorno dell'appuntamento", '2026-12-02'], ['Orario', '09:30']],
+      // The appointment picker: first calendar, first free day, first free time.
+      [['@slot']],
       [["Motivo dell'appuntamento", 'Documento scaduto']],
-      persona,
+      [...persona, ['Telefono', '333 123 4567']],
     ],
-    review: ['Sede centrale, Piazza del Municipio 1', '02/12/2026', 'RSSMRA85T10A562S'],
+    review: ['Documento scaduto', 'RSSMRA85T10A562S'],
   },
   {
     slug: 'autolettura-acqua',

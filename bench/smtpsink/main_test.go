@@ -109,3 +109,27 @@ func TestMessagesEndpoint(t *testing.T) {
 		t.Errorf("POST: status %d", rec.Code)
 	}
 }
+
+// TestKeepsCalendarParts: an ICS attachment is listed by name and its
+// decoded text is kept, so browser tests can read the e-mailed appointment.
+func TestKeepsCalendarParts(t *testing.T) {
+	ics := "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nBEGIN:VEVENT\r\nDTSTART:20261203T083000Z\r\nSUMMARY:Appuntamento è confermato\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	box := sendWithGoMail(t, func(m *gomail.Msg) {
+		m.Subject("Richiesta 2026-0000002 ricevuta")
+		m.SetBodyString(gomail.TypeTextPlain, "Appuntamento confermato")
+		if err := m.AttachReader("appuntamento.ics", strings.NewReader(ics), gomail.WithFileContentType("text/calendar; charset=utf-8")); err != nil {
+			t.Fatal(err)
+		}
+	})
+	got := box.list("maria.rossi@example.it")
+	if len(got) != 1 {
+		t.Fatalf("kept %d messages, want 1", len(got))
+	}
+	m := got[0]
+	if len(m.Attachments) != 1 || m.Attachments[0] != "appuntamento.ics" {
+		t.Errorf("attachments %q", m.Attachments)
+	}
+	if len(m.Calendars) != 1 || m.Calendars[0] != ics {
+		t.Errorf("calendars %q, want the decoded ICS", m.Calendars)
+	}
+}

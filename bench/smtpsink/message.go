@@ -18,16 +18,18 @@ const maxParts = 64
 
 // Message is a received message as GET /messages shows it.
 type Message struct {
-	From        string    `json:"from"`        // envelope sender (MAIL FROM)
-	To          []string  `json:"to"`          // envelope recipients (RCPT TO)
-	Header      Header    `json:"header"`      // a few decoded header fields
-	Subject     string    `json:"subject"`     // decoded (RFC 2047)
-	Text        string    `json:"text"`        // the text/plain body, decoded
-	HTML        string    `json:"html"`        // the text/html body, decoded
-	Attachments []string  `json:"attachments"` // file names of the other parts
-	Received    time.Time `json:"received"`
-	Size        int       `json:"size"`  // bytes of the raw message
-	Error       string    `json:"error"` // why the message could not be parsed, if so
+	From        string   `json:"from"`        // envelope sender (MAIL FROM)
+	To          []string `json:"to"`          // envelope recipients (RCPT TO)
+	Header      Header   `json:"header"`      // a few decoded header fields
+	Subject     string   `json:"subject"`     // decoded (RFC 2047)
+	Text        string   `json:"text"`        // the text/plain body, decoded
+	HTML        string   `json:"html"`        // the text/html body, decoded
+	Attachments []string `json:"attachments"` // file names of the other parts
+	// Calendars are the decoded text/calendar parts (ICS files), in order.
+	Calendars []string  `json:"calendars"`
+	Received  time.Time `json:"received"`
+	Size      int       `json:"size"`  // bytes of the raw message
+	Error     string    `json:"error"` // why the message could not be parsed, if so
 }
 
 // Header holds the decoded header fields tests look at.
@@ -49,7 +51,7 @@ func (m Message) sentTo(addr string) bool {
 
 // parseMessage decodes raw; a message it cannot parse is kept with Error set.
 func parseMessage(from string, to []string, raw []byte) Message {
-	m := Message{From: from, To: append([]string{}, to...), Attachments: []string{}, Received: time.Now().UTC(), Size: len(raw)}
+	m := Message{From: from, To: append([]string{}, to...), Attachments: []string{}, Calendars: []string{}, Received: time.Now().UTC(), Size: len(raw)}
 	msg, err := mail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		m.Error = err.Error()
@@ -111,6 +113,13 @@ func (m *Message) walk(ctype, encoding, disposition string, body io.Reader, part
 			name = params["name"]
 		}
 		m.Attachments = append(m.Attachments, name)
+		if media == "text/calendar" {
+			ics, err := io.ReadAll(transferDecoder(encoding, body))
+			if err != nil {
+				return err
+			}
+			m.Calendars = append(m.Calendars, string(ics))
+		}
 		return nil
 	}
 	text, err := io.ReadAll(transferDecoder(encoding, body))
