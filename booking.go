@@ -168,7 +168,10 @@ type BookingService interface {
 	// empty. Returns ENOTFOUND.
 	Availability(ctx context.Context, calendar string, q SlotQuery, exceptHolder string) ([]Slot, error)
 	// HoldSlot takes a place for h.Holder until h.Until, replacing the
-	// holder's previous hold for h.Field. Returns ENOTFOUND for an unknown
+	// holder's previous hold for h.Field. Extending a hold (same holder,
+	// field and slot) never moves ExpiresAt past the hold's CreatedAt +
+	// 3×HoldDuration, so a place cannot be kept by reloading a page: the
+	// citizen submits or loses it. Returns ENOTFOUND for an unknown
 	// calendar, EINVALID when the calendar does not offer that slot now
 	// (closed, past, within notice, beyond horizon), ECONFLICT when full.
 	HoldSlot(ctx context.Context, h Hold, now time.Time) (*Booking, error)
@@ -205,8 +208,9 @@ type BookingService interface {
 	// confirmed, attended, no-show and cancelled (not holds), by start.
 	Agenda(ctx context.Context, calendar string, from, to time.Time) ([]*Booking, error)
 	// AffectedBookings returns active future bookings (after now) that no
-	// longer fall on a slot the calendar offers (hours changed, closure
-	// added), by start: the operator moves or cancels them.
+	// longer fit the calendar (hours changed, closure added, slot length
+	// changed, or beyond a lowered capacity: the latest booked), by start:
+	// the operator moves or cancels them.
 	AffectedBookings(ctx context.Context, calendar string, now time.Time) ([]*Booking, error)
 	// CountBookings counts the active bookings of a slot (tests, metrics).
 	CountBookings(ctx context.Context, calendar string, start time.Time) (int, error)

@@ -24,7 +24,8 @@ type Appointment struct {
 	Description string
 	// Location is the place line (place, address) or "Videochiamata".
 	Location string
-	// URL is the private tracking page.
+	// URL is a public page about the appointment (the service page), never
+	// the private tracking link: calendar entries are shared and synced.
 	URL        string
 	Start, End time.Time
 	// Organizer is the comune's name.

@@ -110,8 +110,12 @@ func pickAppointment(om *modulario.OutboxMessage, a Action, sub *modulario.Submi
 
 // appointmentStillDue reports whether sub still has an active appointment
 // for field starting at start: the condition for sending a message with
-// AppointmentField set.
-func appointmentStillDue(sub *modulario.Submission, field string, start time.Time) bool {
+// AppointmentField set. A reminder (event) is also due only while the
+// appointment has not started: never remind after the start.
+func appointmentStillDue(sub *modulario.Submission, field string, start time.Time, event string, now time.Time) bool {
+	if event == modulario.EventAppointmentReminder && !start.After(now) {
+		return false
+	}
 	for _, ap := range sub.ActiveAppointments() {
 		if ap.Field == field && ap.Start.Equal(start) {
 			return true
@@ -180,7 +184,10 @@ func citizenICS(m *Message, d *AppointmentDetails, baseURL string, now time.Time
 	if b := d.Bring(m.Form); b != "" && !cancelled {
 		desc.WriteString("\nCosa portare:\n" + b + "\n")
 	}
-	desc.WriteString("\nPagina della richiesta: " + m.TrackingURL)
+	// The service page, never the private tracking link: calendar entries
+	// are shared and synchronised to third parties.
+	service := servicePageURL(baseURL, m.Submission.FormSlug)
+	desc.WriteString("\nPagina del servizio: " + service)
 	end := d.End
 	if !end.After(d.Start) && d.Calendar != nil {
 		end = d.Start.Add(time.Duration(d.Calendar.SlotMinutes) * time.Minute)
@@ -190,13 +197,19 @@ func citizenICS(m *Message, d *AppointmentDetails, baseURL string, now time.Time
 		Title:       "Appuntamento: " + m.Form.Def.Title,
 		Description: desc.String(),
 		Location:    location,
-		URL:         m.TrackingURL,
+		URL:         service,
 		Start:       d.Start,
 		End:         end,
 		Sequence:    seq,
 		Cancelled:   cancelled,
 		Stamp:       now,
 	}
+}
+
+// servicePageURL is the public page of the form's service, the link of
+// calendar entries.
+func servicePageURL(base, slug string) string {
+	return strings.TrimRight(base, "/") + "/servizi/" + url.PathEscape(slug)
 }
 
 // movesOf counts the request's appointment moves: the SEQUENCE of its

@@ -39,11 +39,7 @@ var _ modulario.AppointmentService = (*Appointments)(nil)
 func (a *Appointments) Cancel(ctx context.Context, id uint64, bookingID string, c modulario.AppointmentChange) (*modulario.Submission, error) {
 	var outbox []*modulario.OutboxMessage
 	if sub, ap, f := a.load(ctx, id, bookingID); ap != nil && hasCitizenEmail(f, sub) {
-		outbox = append(outbox, &modulario.OutboxMessage{
-			Event:   modulario.EventAppointmentCancelled,
-			Channel: modulario.ChannelEmailMsg,
-			Action:  citizenAction("appuntamento-annullato", bookingID),
-		})
+		outbox = append(outbox, cancelledMessage(bookingID))
 	}
 	return a.Bookings.CancelAppointment(ctx, id, bookingID, c, outbox...)
 }
@@ -115,6 +111,17 @@ func (a *Appointments) logger() *slog.Logger {
 		return a.Logger
 	}
 	return slog.Default()
+}
+
+// cancelledMessage is the e-mail telling the citizen that appointment
+// bookingID was cancelled ("appuntamento-annullato", with the CANCEL
+// calendar entry).
+func cancelledMessage(bookingID string) *modulario.OutboxMessage {
+	return &modulario.OutboxMessage{
+		Event:   modulario.EventAppointmentCancelled,
+		Channel: modulario.ChannelEmailMsg,
+		Action:  citizenAction("appuntamento-annullato", bookingID),
+	}
 }
 
 // citizenAction is an e-mail action to the citizen with template, about

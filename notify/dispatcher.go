@@ -265,7 +265,7 @@ func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*M
 		return nil, lookupErr("submission", err)
 	}
 	m.Submission = sub
-	if om.AppointmentField != "" && !appointmentStillDue(sub, om.AppointmentField, om.AppointmentStart) {
+	if om.AppointmentField != "" && !appointmentStillDue(sub, om.AppointmentField, om.AppointmentStart, om.Event, d.Now()) {
 		return nil, errAppointmentGone
 	}
 	if m.Form, err = d.engine.Form(ctx, sub.FormSlug, sub.Version); err != nil {

@@ -296,11 +296,22 @@ func (d TemplateData) appointmentEvent() *modulario.Event {
 	}
 	tl := d.Submission.Timeline
 	for i := len(tl) - 1; i >= 0; i-- {
-		if tl[i].Type == typ {
-			return &tl[i]
+		if e := &tl[i]; e.Type == typ {
+			return e
+		} else if typ == modulario.EventTypeAppointmentCancelled && closedByOffice(e) {
+			// Closing the request cancelled its future appointments: the
+			// closing change's message is the cancellation's.
+			return e
 		}
 	}
 	return nil
+}
+
+// closedByOffice reports whether e moved the request to a closed status
+// other than the citizen's withdrawal.
+func closedByOffice(e *modulario.Event) bool {
+	return e.Type == modulario.EventTypeStatusChanged && !e.Internal &&
+		e.Status.Closed() && e.Status != modulario.StatusWithdrawn
 }
 
 // status is the status the message is about: Status, else the request's.

@@ -3,8 +3,10 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"time"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
 )
 
 // Workflow implements modulario.WorkflowService: it evaluates the form's
@@ -15,6 +17,13 @@ type Workflow struct {
 	Submissions modulario.SubmissionService
 	Rules       modulario.RuleEngine // nil: no notifications
 	Logger      *slog.Logger
+	// Now is the clock that tells future appointments (default time.Now).
+	Now func() time.Time
+}
+
+// formLoader compiles a request's form version (*Engine does).
+type formLoader interface {
+	Form(ctx context.Context, slug string, version int) (*schemas.Form, error)
 }
 
 var _ modulario.WorkflowService = (*Workflow)(nil)
@@ -48,7 +57,50 @@ func (w *Workflow) Apply(ctx context.Context, id uint64, c modulario.Change) (*m
 			outbox = out.Messages
 		}
 	}
+	outbox = append(outbox, w.cancelledAppointments(ctx, sub, c)...)
 	return w.Submissions.UpdateSubmission(ctx, id, c, outbox...)
+}
+
+// cancelledAppointments are the e-mails telling the citizen that closing
+// the request (rejected or concluded by the office; not the citizen's
+// withdrawal) cancelled its future appointments, as
+// Appointments.Cancel sends them; storage frees the places in the same
+// transaction. None without the citizen's e-mail address or rules.
+func (w *Workflow) cancelledAppointments(ctx context.Context, sub *modulario.Submission, c modulario.Change) []*modulario.OutboxMessage {
+	if !c.Status.Closed() || c.Status == modulario.StatusWithdrawn || c.Status == sub.Status {
+		return nil
+	}
+	now := time.Now()
+	if w.Now != nil {
+		now = w.Now()
+	}
+	var future []string
+	for _, ap := range sub.ActiveAppointments() {
+		if ap.Start.After(now) {
+			future = append(future, ap.BookingID)
+		}
+	}
+	if len(future) == 0 {
+		return nil
+	}
+	fl, ok := w.Rules.(formLoader)
+	if !ok {
+		return nil
+	}
+	f, err := fl.Form(ctx, sub.FormSlug, sub.Version)
+	if err != nil {
+		w.logger().Error("closing the request: appointment cancellations not notified",
+			"submission", sub.ID, "form", sub.FormSlug, "version", sub.Version, "err", err)
+		return nil
+	}
+	if !hasCitizenEmail(f, sub) {
+		return nil
+	}
+	out := make([]*modulario.OutboxMessage, 0, len(future))
+	for _, id := range future {
+		out = append(out, cancelledMessage(id))
+	}
+	return out
 }
 
 func (w *Workflow) logger() *slog.Logger {

@@ -5,12 +5,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
+	"github.com/modulario/modulario/web"
 )
 
 // pickHint tells the picker of a step which day to show again and which
@@ -93,6 +95,13 @@ func (s *Server) holdAppointment(c echo.Context, ss *session, n int, pruned, bef
 	}
 	ctx := c.Request().Context()
 	now := s.cfg.Now()
+	// Holding again the slot the draft already has does not count.
+	oldCal, oldStart, had := appointmentAnswer(before, fl.Pointer)
+	again := had && oldCal == calSlug && oldStart.Equal(start)
+	holdKey := ss.Draft.Token + "|" + fl.Pointer + "|" + modulario.AppointmentValue(calSlug, start)
+	if !again && !s.holds.allow(c.RealIP(), holdKey, now) {
+		return refuse(http.StatusTooManyRequests, msg.T(lang, "booking.too_many_holds"))
+	}
 	_, err := s.cfg.Bookings.HoldSlot(ctx, modulario.Hold{
 		Calendar: calSlug, Start: start, Holder: modulario.DraftHolder(ss.Draft.Token),
 		Field: fl.Pointer, Until: now.Add(modulario.HoldDuration),
@@ -116,6 +125,49 @@ func (s *Server) holdAppointment(c echo.Context, ss *session, n int, pruned, bef
 		return refuse(http.StatusConflict, msg.T(lang, "booking.taken", clock(local), shortDay(lang, local)))
 	}
 	return nil, 0, err
+}
+
+// Hold limits: slot holds per client address on the form steps.
+const (
+	holdWindow        = 10 * time.Minute
+	defaultHoldsPerIP = 10
+)
+
+// holdLimiter counts the slot holds of each client address in memory
+// (web.Window); a nil limiter allows everything.
+type holdLimiter struct {
+	mu    sync.Mutex
+	max   int
+	holds *web.Window
+}
+
+// newHoldLimiter allows max holds per address in holdWindow; nil when max
+// is negative (no limit).
+func newHoldLimiter(max int) *holdLimiter {
+	if max < 0 {
+		return nil
+	}
+	return &holdLimiter{max: max, holds: web.NewWindow(holdWindow, maxLookupKeys)}
+}
+
+// allow reports whether ip may take the hold key (draft, field and slot)
+// at now, and records it if so. A key already taken in the window (the
+// same slot posted again for the same draft) is allowed without counting;
+// refused attempts do not count either.
+func (l *holdLimiter) allow(ip, key string, now time.Time) bool {
+	if l == nil {
+		return true
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.holds.Count("h:"+key, now) > 0 {
+		return true
+	}
+	if l.holds.Count("i:"+ip, now) >= l.max {
+		return false
+	}
+	l.holds.Add(now, "i:"+ip, "h:"+key)
+	return true
 }
 
 // refusalFromURL reads the outcome a refused final submission or review

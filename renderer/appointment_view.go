@@ -127,11 +127,13 @@ func citizenMayChange(cal *modulario.Calendar, a modulario.Appointment, now time
 func (s *Server) icsEntry(c echo.Context, sub *modulario.Submission, compiled *schemas.Form,
 	a modulario.Appointment, cal *modulario.Calendar) ics.Appointment {
 	lang := langOf(c)
-	tracking := s.absURL(c, "/pratiche/"+sub.Token)
+	// The service page, never the private tracking link: calendar entries
+	// and Google links are shared and synchronised to third parties.
+	service := s.absURL(c, "/servizi/"+url.PathEscape(sub.FormSlug))
 	e := ics.Appointment{
 		UID:       a.BookingID + "@" + s.host(c),
 		Title:     msg.T(lang, "booking.ics_title", compiled.Def.Title),
-		URL:       tracking,
+		URL:       service,
 		Start:     a.Start,
 		End:       a.End,
 		Organizer: s.site(c.Request().Context()).Name,
@@ -159,7 +161,7 @@ func (s *Server) icsEntry(c echo.Context, sub *modulario.Submission, compiled *s
 	if bring = strings.TrimSpace(bring); bring != "" {
 		lines = append(lines, msg.T(lang, "booking.bring")+":\n"+bring)
 	}
-	lines = append(lines, msg.T(lang, "booking.ics_tracking", tracking))
+	lines = append(lines, msg.T(lang, "booking.ics_service", service))
 	e.Description = strings.Join(lines, "\n\n")
 	for _, ev := range sub.Timeline {
 		if ev.Type == modulario.EventTypeAppointmentMoved {

@@ -32,6 +32,13 @@ type bookingEnv struct {
 
 func newBookingEnv(t *testing.T, mutate ...func(*modulario.Calendar)) *bookingEnv {
 	t.Helper()
+	return newBookingEnvCfg(t, nil, mutate...)
+}
+
+// newBookingEnvCfg is newBookingEnv with cfgMutate applied to the
+// renderer's configuration last (nil: none).
+func newBookingEnvCfg(t *testing.T, cfgMutate func(*renderer.Config), mutate ...func(*modulario.Calendar)) *bookingEnv {
+	t.Helper()
 	be := &bookingEnv{}
 	rome, err := time.LoadLocation("Europe/Rome")
 	if err != nil {
@@ -66,6 +73,9 @@ func newBookingEnv(t *testing.T, mutate ...func(*modulario.Calendar)) *bookingEn
 		be.apps = &notify.Appointments{Bookings: be.bookings, Calendars: be.calendars,
 			Forms: forms, Submissions: be.subs}
 		cfg.Appointments = be.apps
+		if cfgMutate != nil {
+			cfgMutate(cfg)
+		}
 	})
 	return be
 }

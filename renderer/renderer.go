@@ -69,6 +69,10 @@ type Config struct {
 	// TrustProxy takes the client address (lookup rate limit) from
 	// X-Forwarded-For; only behind the comune's own reverse proxy.
 	TrustProxy bool
+	// HoldsPerIP limits the slot holds one client address may take on the
+	// form steps in 10 minutes: 0 means 10, negative means no limit. The
+	// JSON API is not limited (back offices post from one address).
+	HoldsPerIP int
 	Now        func() time.Time
 	Logger     *slog.Logger
 }
@@ -85,6 +89,8 @@ type Server struct {
 	settings settingsCache
 	// lookups limits the attempts of the lost-link lookup.
 	lookups *lookupLimiter
+	// holds limits the slot holds per client address; nil: no limit.
+	holds *holdLimiter
 }
 
 // New validates cfg, parses templates and builds the routes.
@@ -108,7 +114,10 @@ func New(cfg Config) (*Server, error) {
 		cfg.SiteName = "Comune"
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter()}
+	if cfg.HoldsPerIP == 0 {
+		cfg.HoldsPerIP = defaultHoldsPerIP
+	}
+	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter(), holds: newHoldLimiter(cfg.HoldsPerIP)}
 	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
 		s.loc = loc
 	}
@@ -130,7 +139,7 @@ func (s *Server) routes() *echo.Echo {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
 	// Never trust client-supplied forwarding headers unless told to: the
-	// lookup rate limit is keyed on the IP.
+	// lookup and hold rate limits are keyed on the IP.
 	e.IPExtractor = echo.ExtractIPDirect()
 	if s.cfg.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()

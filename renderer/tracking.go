@@ -152,7 +152,7 @@ func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compile
 		v.Integration = &integrationForm{Action: link(c, "/pratiche/"+sub.Token+"/integrazione"),
 			MaxFiles: maxIntegrationFiles, Accept: integrationAcceptAttr()}
 	}
-	if s.cfg.Workflow != nil && sub.Open() && len(sub.ActiveAppointments()) == 0 {
+	if s.cfg.Workflow != nil && sub.Open() && len(upcomingAppointments(sub, s.cfg.Now())) == 0 {
 		// With an active appointment "Annulla l'appuntamento" withdraws the
 		// request and frees the slot: one way to cancel, not two.
 		v.WithdrawURL = link(c, "/pratiche/"+sub.Token+"/annulla")

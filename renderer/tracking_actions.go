@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -194,6 +195,13 @@ func (s *Server) withdrawPage(c echo.Context) error {
 	if !sub.Open() {
 		return modulario.Errorf(modulario.ECONFLICT, "%s", msg.T(lang, "tracking.closed"))
 	}
+	cancelPath, err := s.withdrawAppointments(c, sub)
+	if err != nil {
+		return err
+	}
+	if cancelPath != "" {
+		return redirect(c, cancelPath)
+	}
 	v := &withdrawView{Sub: sub, FormTitle: compiled.Def.Title,
 		Action: link(c, "/pratiche/"+sub.Token+"/annulla"), BackURL: link(c, "/pratiche/"+sub.Token)}
 	p := s.newPage(c, msg.T(lang, "withdraw.title", sub.Number), v)
@@ -210,6 +218,9 @@ func (s *Server) withdrawSubmit(c echo.Context) error {
 	if !sub.Open() {
 		return modulario.Errorf(modulario.ECONFLICT, "%s", msg.T(lang, "tracking.closed"))
 	}
+	if _, err := s.withdrawAppointments(c, sub); err != nil {
+		return err
+	}
 	_, err = s.cfg.Workflow.Apply(c.Request().Context(), sub.ID, modulario.Change{
 		Actor: modulario.ActorCitizen, IfStatus: sub.Status, Status: modulario.StatusWithdrawn,
 	})
@@ -217,6 +228,50 @@ func (s *Server) withdrawSubmit(c echo.Context) error {
 		return actionError(err, lang)
 	}
 	return c.Redirect(http.StatusSeeOther, link(c, "/pratiche/"+sub.Token+"?esito=annullata")+"#esito")
+}
+
+// withdrawAppointments applies the appointment rules to a withdrawal:
+// withdrawing frees the request's appointments, so it is refused (403,
+// the same explanation as cancelling the appointment) while an active
+// appointment can no longer be changed online (citizenMayChange). Else
+// cancelPath is the cancel page of the first active appointment, the
+// page that withdraws a booked request (and tells the citizen by e-mail);
+// empty when there is none or it cannot be cancelled online.
+func (s *Server) withdrawAppointments(c echo.Context, sub *modulario.Submission) (cancelPath string, err error) {
+	now := s.cfg.Now()
+	active := upcomingAppointments(sub, now)
+	if len(active) == 0 || !s.bookingOn() {
+		return "", nil
+	}
+	lang := langOf(c)
+	for _, a := range active {
+		cal, err := s.calendar(c.Request().Context(), a.Calendar)
+		if err != nil {
+			return "", err
+		}
+		if cal == nil {
+			continue // unknown calendar: no rule to apply, no cancel page
+		}
+		if !citizenMayChange(cal, a, now) {
+			return "", modulario.Errorf(modulario.EFORBIDDEN, "%s", msg.T(lang, "booking.locked", cal.ChangeHours, cal.Name))
+		}
+		if cancelPath == "" && a.Status == modulario.BookingConfirmed && s.cfg.Appointments != nil {
+			cancelPath = "/pratiche/" + url.PathEscape(sub.Token) + "/appuntamenti/" + url.PathEscape(a.BookingID) + "/annulla"
+		}
+	}
+	return cancelPath, nil
+}
+
+// upcomingAppointments are the confirmed appointments still to come:
+// withdrawing the request frees them (past or checked-in ones stay).
+func upcomingAppointments(sub *modulario.Submission, now time.Time) []modulario.Appointment {
+	var out []modulario.Appointment
+	for _, a := range sub.Appointments {
+		if a.Status == modulario.BookingConfirmed && a.Start.After(now) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // actionError turns a refused change into the citizen's message: the

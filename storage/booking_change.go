@@ -162,6 +162,9 @@ func (s *BookingService) CancelAppointment(ctx context.Context, id uint64, booki
 				if err := ch.setBooking(&b); err != nil {
 					return err
 				}
+				if err := skipReminders(ch.tx, ch.sub.ID, b.Field, ch.now); err != nil {
+					return err
+				}
 				ch.event(modulario.Event{Type: modulario.EventTypeAppointmentCancelled, Message: c.Message}, c.Actor, c.ActorName)
 				if c.Staff || !ch.sub.Open() || len(ch.sub.ActiveAppointments()) > 0 {
 					return nil
@@ -216,6 +219,10 @@ func (s *BookingService) MoveAppointment(ctx context.Context, id uint64, booking
 				if err := ch.setBooking(&b); err != nil {
 					return err
 				}
+				// The old reminders go before the move's new ones are queued.
+				if err := skipReminders(ch.tx, ch.sub.ID, b.Field, ch.now); err != nil {
+					return err
+				}
 				ch.event(modulario.Event{Type: modulario.EventTypeAppointmentMoved, Message: c.Message}, c.Actor, c.ActorName)
 				return nil
 			}, nil
@@ -247,8 +254,9 @@ func (s *BookingService) CheckIn(ctx context.Context, id uint64, bookingID strin
 }
 
 // freeFutureBookings cancels the active bookings of sub (a request that
-// has just closed) starting after now, and mirrors them on
-// sub.Appointments.
+// has just closed) starting after now, mirrors them on sub.Appointments
+// and skips their pending reminders. Call it before queueing the closing
+// change's outbox.
 func freeFutureBookings(tx *bolt.Tx, sub *modulario.Submission, now time.Time) error {
 	if len(sub.Appointments) == 0 {
 		return nil
@@ -257,6 +265,9 @@ func freeFutureBookings(tx *bolt.Tx, sub *modulario.Submission, now time.Time) e
 	for i, a := range sub.Appointments {
 		if !a.Status.Active() || !a.Start.After(now) {
 			continue
+		}
+		if err := skipReminders(tx, sub.ID, a.Field, now); err != nil {
+			return err
 		}
 		old, err := findBooking(tx, a.BookingID)
 		if modulario.ErrorCode(err) == modulario.ENOTFOUND {

@@ -28,6 +28,10 @@ func NewBookingService(db *DB) *BookingService { return &BookingService{db: db} 
 // database clock. Returns ENOTFOUND for an unknown calendar, EINVALID when
 // the calendar does not offer that slot now, ECONFLICT when full (both
 // with Fields[h.Field]). A refused hold leaves the previous one in place.
+//
+// An extension never pushes ExpiresAt beyond the hold's CreatedAt +
+// maxHoldAge (3 × HoldDuration): past that it keeps the capped expiry, so
+// a citizen who keeps a form open must submit it or lose the place.
 func (s *BookingService) HoldSlot(ctx context.Context, h modulario.Hold, now time.Time) (*modulario.Booking, error) {
 	if now.IsZero() {
 		now = s.db.now()
@@ -98,6 +102,12 @@ func (s *BookingService) planHold(tx *bolt.Tx, h modulario.Hold, until, now time
 	}
 	if same {
 		next := *prev
+		if limit := prev.CreatedAt.Add(maxHoldAge); until.After(limit) {
+			until = limit
+			if prev.ExpiresAt.After(until) {
+				until = prev.ExpiresAt // the cap never shortens a hold
+			}
+		}
 		next.ExpiresAt, next.UpdatedAt = until, now
 		return &next, prev, nil
 	}
@@ -107,6 +117,10 @@ func (s *BookingService) planHold(tx *bolt.Tx, h modulario.Hold, until, now time
 		CreatedAt: now, UpdatedAt: now,
 	}, prev, nil
 }
+
+// maxHoldAge is how long after it was taken a hold may last, however
+// often it is extended.
+const maxHoldAge = 3 * modulario.HoldDuration
 
 // ReleaseHolds frees every hold of holder.
 func (s *BookingService) ReleaseHolds(ctx context.Context, holder string) error {
@@ -287,8 +301,11 @@ func (s *BookingService) Agenda(ctx context.Context, calendar string, from, to t
 }
 
 // AffectedBookings returns the active bookings starting after now that no
-// longer fall on a slot the calendar offers (staff rules: notice and
-// horizon ignored), by start. Returns ENOTFOUND.
+// longer fit the calendar (staff rules: notice and horizon ignored), by
+// start: those whose start is no longer a slot the calendar offers or
+// whose slot now ends at another time (slot length changed), and, in a
+// slot holding more active bookings than the current Capacity, the ones
+// beyond it (the latest created). Returns ENOTFOUND.
 func (s *BookingService) AffectedBookings(ctx context.Context, calendar string, now time.Time) ([]*modulario.Booking, error) {
 	if now.IsZero() {
 		now = s.db.now()
@@ -300,21 +317,45 @@ func (s *BookingService) AffectedBookings(ctx context.Context, calendar string, 
 			return err
 		}
 		q := modulario.SlotQuery{Now: now, Staff: true, Patron: patronDay(tx)}
+		var group []*modulario.Booking // the active bookings of one slot
+		flush := func() {
+			if len(group) == 0 {
+				return
+			}
+			slot, ok := cal.SlotAt(group[0].Start, q)
+			var fit []*modulario.Booking
+			for _, b := range group {
+				if !ok || !slot.End.Equal(b.End) {
+					list = append(list, b)
+				} else {
+					fit = append(fit, b)
+				}
+			}
+			if len(fit) > cal.Capacity {
+				sort.SliceStable(fit, func(i, j int) bool { return fit[i].CreatedAt.Before(fit[j].CreatedAt) })
+				list = append(list, fit[cal.Capacity:]...)
+			}
+			group = group[:0]
+		}
 		end := time.Unix(1<<62, 0)
-		return walkSlots(tx, calendar, now, end, func(e slotEntry) error {
+		err = walkSlots(tx, calendar, now, end, func(e slotEntry) error {
 			if !e.status.Active() || !e.start.After(now) {
 				return nil
+			}
+			if len(group) > 0 && !group[0].Start.Equal(e.start) {
+				flush()
 			}
 			b, err := findBooking(tx, e.id)
 			if err != nil {
 				return err
 			}
-			if _, ok := cal.SlotAt(b.Start, q); !ok {
-				list = append(list, b)
-			}
+			group = append(group, b)
 			return nil
 		})
+		flush()
+		return err
 	})
+	sort.SliceStable(list, func(i, j int) bool { return list[i].Start.Before(list[j].Start) })
 	return list, err
 }
 

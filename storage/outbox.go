@@ -187,23 +187,58 @@ func (s *OutboxService) RecordAttempt(ctx context.Context, id string, a modulari
 		if err != nil {
 			return err
 		}
-		old := *m
-		m.Attempts = appendAttempt(m.Attempts, a)
-		switch {
-		case a.Skipped && old.Status != modulario.OutboxSent:
-			m.Status = modulario.OutboxSkipped
-		case a.OK && !a.Skipped:
-			at := a.At
-			m.Status, m.SentAt, m.LastError = modulario.OutboxSent, &at, ""
-		case old.Status == modulario.OutboxSent:
-			// A late report (a resend after a lease) cannot unsend it.
-		case next.IsZero():
-			m.Status, m.LastError = modulario.OutboxDead, a.Error
-		default:
-			m.Status, m.LastError, m.NextAttemptAt = modulario.OutboxPending, a.Error, next.Round(0)
-		}
-		return saveOutbox(tx, &old, m)
+		return recordAttempt(tx, m, a, next)
 	})
+}
+
+// recordAttempt implements RecordAttempt on m (the stored message) inside
+// tx; a.At is already set.
+func recordAttempt(tx *bolt.Tx, m *modulario.OutboxMessage, a modulario.Attempt, next time.Time) error {
+	old := *m
+	m.Attempts = appendAttempt(m.Attempts, a)
+	switch {
+	case a.Skipped && old.Status != modulario.OutboxSent:
+		m.Status = modulario.OutboxSkipped
+	case a.OK && !a.Skipped:
+		at := a.At
+		m.Status, m.SentAt, m.LastError = modulario.OutboxSent, &at, ""
+	case old.Status == modulario.OutboxSent:
+		// A late report (a resend after a lease) cannot unsend it.
+	case next.IsZero():
+		m.Status, m.LastError = modulario.OutboxDead, a.Error
+	default:
+		m.Status, m.LastError, m.NextAttemptAt = modulario.OutboxPending, a.Error, next.Round(0)
+	}
+	return saveOutbox(tx, &old, m)
+}
+
+// skipReminders marks the pending reminders of request subID about the
+// appointment field as skipped (an appointment moved, cancelled or freed),
+// in the caller's transaction. Call it before queueing the change's new
+// reminders, which must stay pending.
+func skipReminders(tx *bolt.Tx, subID uint64, field string, now time.Time) error {
+	prefix := joinKey(u64(subID), nil)
+	var ids []string
+	c := tx.Bucket(bucketOutboxBySubmission).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		ids = append(ids, string(k[len(prefix):]))
+	}
+	a := modulario.Attempt{At: now.Round(0), OK: true, Skipped: true, Error: "skipped: appointment moved or cancelled"}
+	for _, id := range ids {
+		m, err := findOutbox(tx, id)
+		if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+			continue
+		} else if err != nil {
+			return err
+		}
+		if m.Status != modulario.OutboxPending || m.Event != modulario.EventAppointmentReminder || m.AppointmentField != field {
+			continue
+		}
+		if err := recordAttempt(tx, m, a, time.Time{}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // appendAttempt appends a, keeping the first and the latest attempts when

@@ -61,6 +61,17 @@ func (s *SubmissionService) CreateSubmission(ctx context.Context, sub *modulario
 		// Batch may run this more than once: build out from scratch each time.
 		out, queued, refused = *sub, nil, nil
 		out.Appointments = append([]modulario.Appointment(nil), sub.Appointments...)
+		// The draft is checked first: a double submit finds it gone and
+		// gets ENOTFOUND, not the ECONFLICT of the slot its first submit
+		// just confirmed.
+		if draftToken != "" {
+			if _, err := findDraft(tx, draftToken); refusal(err) {
+				refused = err
+				return nil
+			} else if err != nil {
+				return err
+			}
+		}
 		// Appointments are checked before anything is written, so a full
 		// slot refuses this request without failing the shared commit.
 		plans, err := planAppointments(tx, &out, draftToken, s.db.now())
