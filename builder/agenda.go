@@ -208,10 +208,13 @@ func (s *Server) agendaRow(c echo.Context, cal *modulario.Calendar, b *modulario
 	if b.SubmissionID != 0 {
 		r.Request = strconv.FormatUint(b.SubmissionID, 10)
 		r.RequestURL = inboxPath + "/" + r.Request
-		r.CanMove = true
+		// A confirmed booking moves; a cancelled one can be booked again
+		// (storage refuses it when the request is closed). A visit that
+		// took place (or was missed) is history: neither moved nor cancelled.
+		r.CanMove = b.Status == modulario.BookingConfirmed || b.Status == modulario.BookingCancelled
 	}
 	if b.Status.Active() && b.SubmissionID != 0 {
-		r.CanCancel = true
+		r.CanCancel = b.Status == modulario.BookingConfirmed
 		r.Attend = b.Status != modulario.BookingAttended
 		r.NoShow = b.Status != modulario.BookingNoShow
 		r.Reset = b.Status != modulario.BookingConfirmed

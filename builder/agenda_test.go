@@ -40,7 +40,7 @@ func TestAgendaDayWeekAndCheckIn(t *testing.T) {
 		t.Error("the day view shows the next day's booking")
 	}
 	_, body = b.opA.get("/admin/agenda/sede-centrale?giorno=2026-03-03&vista=settimana")
-	wantContains(t, "week", body, "dal lunedì 2 marzo 2026 al domenica 8 marzo 2026", "Maria Rossi", "Luca Bianchi",
+	wantContains(t, "week", body, "da lunedì 2 marzo 2026 a domenica 8 marzo 2026", "Maria Rossi", "Luca Bianchi",
 		"mercoledì 4 marzo 2026", "Chiuso: Sciopero", "Nessun orario di apertura in questo giorno.", "Appuntamenti: 2",
 		`href="/admin/agenda/sede-centrale?giorno=2026-02-24&amp;vista=settimana"`)
 	// Today by default; a national holiday shows its name.

@@ -99,7 +99,7 @@ func parseClosures(s string) ([]modulario.Closure, []int, *textError) {
 		}
 		cl := modulario.Closure{From: f[0]}
 		rest := f[1:]
-		if len(rest) > 0 && rest[0] == "-" || len(rest) > 0 && rest[0] == "–" {
+		if len(rest) > 0 && (rest[0] == "-" || rest[0] == "–") {
 			rest = rest[1:] // "2026-08-10 - 2026-08-21"
 			if len(rest) == 0 || !dayRE.MatchString(rest[0]) {
 				return nil, nil, &textError{Line: nums[i], Token: l, Kind: "to"}
@@ -107,6 +107,9 @@ func parseClosures(s string) ([]modulario.Closure, []int, *textError) {
 		}
 		if len(rest) > 0 && dayRE.MatchString(rest[0]) {
 			cl.To, rest = rest[0], rest[1:]
+			if cl.To == cl.From {
+				cl.To = "" // "FROM FROM reason", as formatClosures writes one day with a reason
+			}
 		}
 		cl.Reason = strings.Join(rest, " ")
 		out = append(out, cl)
@@ -118,7 +121,13 @@ func parseClosures(s string) ([]modulario.Closure, []int, *textError) {
 func formatClosures(list []modulario.Closure) string {
 	var b strings.Builder
 	for _, cl := range list {
-		b.WriteString(strings.Join(nonEmpty(cl.From, cl.To, cl.Reason), " "))
+		to := cl.To
+		if to == "" && cl.Reason != "" {
+			// "FROM FROM reason": a reason that starts with a date or a
+			// "-" is never read back as the end of a range.
+			to = cl.From
+		}
+		b.WriteString(strings.Join(nonEmpty(cl.From, to, cl.Reason), " "))
 		b.WriteByte('\n')
 	}
 	return b.String()

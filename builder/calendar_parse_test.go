@@ -1,6 +1,7 @@
 package builder
 
 import (
+	"reflect"
 	"slices"
 	"testing"
 
@@ -98,5 +99,16 @@ func TestBookingMessages(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestClosuresRoundTripOddReasons: what the calendar page writes back reads
+// as the same closures, even when a reason starts with "-" or a date.
+func TestClosuresRoundTripOddReasons(t *testing.T) {
+	in := []modulario.Closure{{From: "2026-03-09", Reason: "- sciopero"}, {From: "2026-08-10", Reason: "2026-08-15 incluso nel ponte"},
+		{From: "2026-12-24"}, {From: "2026-04-27", To: "2026-04-30", Reason: "Lavori"}}
+	out, _, terr := parseClosures(formatClosures(in))
+	if terr != nil || !reflect.DeepEqual(out, in) {
+		t.Fatalf("round trip = %+v (%v), want %+v", out, terr, in)
 	}
 }

@@ -13,7 +13,7 @@ var _ = addMessages(i18n.Catalog{
 		"agenda.no_calendars":         "Non ci sono calendari dei tuoi uffici.",
 		"agenda.day_title":            "%s: %s",
 		"agenda.week_title":           "%s: settimana %s",
-		"agenda.week_range":           "dal %s al %s",
+		"agenda.week_range":           "da %s a %s",
 		"agenda.nav":                  "Giorni dell'agenda",
 		"agenda.prev_day":             "Giorno precedente",
 		"agenda.next_day":             "Giorno successivo",

@@ -60,8 +60,10 @@ func (s *Server) appointmentRows(c echo.Context, sub *modulario.Submission) []ap
 			r.AgendaURL = dayURL(cal.Slug, localDay(a.Start, loc), "giorno")
 			if a.BookingID != "" {
 				base := bookingURL(cal.Slug, a.BookingID)
-				r.MoveURL = base + "/sposta?richiesta=" + id
-				if r.Active {
+				if sub.Open() && (a.Status == modulario.BookingConfirmed || a.Status == modulario.BookingCancelled) {
+					r.MoveURL = base + "/sposta?richiesta=" + id
+				}
+				if a.Status == modulario.BookingConfirmed {
 					r.CancelURL = base + "/annulla?richiesta=" + id
 				}
 			}
