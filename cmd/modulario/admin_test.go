@@ -40,6 +40,10 @@ func TestManagementCommands(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "polizia-locale\tPolizia locale\tpm@comune.example") {
 		t.Fatalf("office list through the socket: %d %q", code, out)
 	}
+	out, code = runCLI(t, bin, dataDir, "calendar", "list")
+	if code != 0 || !strings.Contains(out, "anagrafe-sede-centrale\tanagrafe\tplace\t") {
+		t.Fatalf("calendar list through the socket: %d %q", code, out)
+	}
 	out, code = runCLI(t, bin, dataDir, "webhook", "add", "protocollo", "https://protocollo.comune.example/hook")
 	if code != 0 || !strings.Contains(out, "whsec_") {
 		t.Fatalf("webhook add through the socket: %d %q", code, out)

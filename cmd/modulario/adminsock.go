@@ -34,10 +34,11 @@ type adminResponse struct {
 
 // adminCommands are the command groups the socket accepts.
 var adminCommands = map[string]func(context.Context, []string, env) int{
-	"office":  runOffice,
-	"webhook": runWebhook,
-	"outbox":  runOutbox,
-	"user":    runUser,
+	"office":   runOffice,
+	"webhook":  runWebhook,
+	"outbox":   runOutbox,
+	"user":     runUser,
+	"calendar": runCalendarRead,
 }
 
 // serveAdminSocket accepts management commands until ctx ends. The socket

@@ -5,14 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"sort"
 
 	"github.com/modulario/modulario"
 )
 
-// runCalendar dispatches the calendar subcommands. Like form, they work on
-// the database file with the server stopped; staff manage calendars in
-// the back-office (/admin/calendari) while it runs.
+// runCalendar dispatches the calendar subcommands. Import works on the
+// database file with the server stopped, like form import (staff manage
+// calendars in the back-office, /admin/calendari, while it runs); list and
+// export also go through a running server's admin socket.
 func runCalendar(ctx context.Context, args []string, e env) int {
 	return dispatch(ctx, "calendar", args, e, map[string]func(context.Context, []string, env) int{
 		"import": runCalendarImport,
@@ -46,16 +46,7 @@ func runCalendarImport(ctx context.Context, args []string, e env) int {
 		for _, c := range list {
 			if err := c.Validate(); err != nil {
 				failed = true
-				fmt.Fprintf(e.stderr, "%s: calendar %q: %s\n", file, c.Slug, modulario.ErrorMessage(err))
-				fields := modulario.ErrorFields(err)
-				keys := make([]string, 0, len(fields))
-				for k := range fields {
-					keys = append(keys, k)
-				}
-				sort.Strings(keys)
-				for _, k := range keys {
-					fmt.Fprintf(e.stderr, "  %s: %s\n", k, fields[k])
-				}
+				fmt.Fprintf(e.stderr, "%s: calendar %q: %s\n", file, c.Slug, describe(err))
 			}
 		}
 		cals = append(cals, list...)
@@ -72,7 +63,7 @@ func runCalendarImport(ctx context.Context, args []string, e env) int {
 	defer st.Close()
 	for _, c := range cals {
 		if err := st.Calendars.SaveCalendar(ctx, c); err != nil {
-			fmt.Fprintf(e.stderr, "calendar %s: %s\n", c.Slug, modulario.ErrorMessage(err))
+			fmt.Fprintf(e.stderr, "calendar %s: %s\n", c.Slug, describe(err))
 			return exitError
 		}
 		fmt.Fprintf(e.stdout, "calendar %s saved: %s\n", c.Slug, c.Name)
@@ -99,7 +90,7 @@ func readCalendars(file string) ([]*modulario.Calendar, error) {
 
 // runCalendarExport prints a calendar as JSON (the import format).
 func runCalendarExport(ctx context.Context, args []string, e env) int {
-	return calendarStore(ctx, args, e, "calendar export [--data-dir DIR] SLUG", 1, func(st *store, args []string) error {
+	return adminCommand(args, e, "calendar export SLUG", exactly(1), nil, func(st *store, args []string) error {
 		c, err := st.Calendars.FindCalendar(ctx, args[0])
 		if err != nil {
 			return err
@@ -110,9 +101,9 @@ func runCalendarExport(ctx context.Context, args []string, e env) int {
 	})
 }
 
-// runCalendarList prints slug, office and name of every calendar.
+// runCalendarList prints slug, office, kind and name of every calendar.
 func runCalendarList(ctx context.Context, args []string, e env) int {
-	return calendarStore(ctx, args, e, "calendar list [--data-dir DIR]", 0, func(st *store, _ []string) error {
+	return adminCommand(args, e, "calendar list", exactly(0), nil, func(st *store, _ []string) error {
 		cals, err := st.Calendars.ListCalendars(ctx)
 		if err != nil {
 			return err
@@ -124,27 +115,12 @@ func runCalendarList(ctx context.Context, args []string, e env) int {
 	})
 }
 
-// calendarStore parses the flags, opens the store and runs fn.
-func calendarStore(_ context.Context, args []string, e env, synopsis string, nargs int, fn func(*store, []string) error) int {
-	cfg := DefaultConfig()
-	fs := newFlagSet(synopsis, synopsis, e)
-	registerDataDir(fs, &cfg)
-	if err := parseFlags(fs, args, e.getenv, map[string]bool{"data-dir": true}); err != nil {
-		return parseExit(err, e)
-	}
-	if fs.NArg() != nargs {
-		fs.Usage()
-		return exitUsage
-	}
-	st, err := openStore(cfg.DBPath())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
-		return exitError
-	}
-	defer st.Close()
-	if err := fn(st, fs.Args()); err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %s\n", modulario.ErrorMessage(err))
-		return exitError
-	}
-	return exitOK
+// runCalendarRead is the part of the calendar group the admin socket runs
+// for a serving process: reading is safe there; import reads a file and
+// runs on the stopped store only.
+func runCalendarRead(ctx context.Context, args []string, e env) int {
+	return dispatch(ctx, "calendar", args, e, map[string]func(context.Context, []string, env) int{
+		"export": runCalendarExport,
+		"list":   runCalendarList,
+	})
 }

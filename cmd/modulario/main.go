@@ -52,7 +52,7 @@ Usage:
   modulario version                          print the version
   modulario help                             print this help
 
-office, webhook, outbox, user and token work while the server runs: they go through its admin socket.
+office, webhook, outbox, user, token and calendar list/export work while the server runs: they go through its admin socket.
 Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
 A flag wins over the environment, which wins over the default.
 Run "modulario serve -h" for the list of settings.
