@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
 )
 
 // calendarForm is the calendar form as posted or loaded: numbers stay as
@@ -201,8 +202,7 @@ func (s *Server) affected(c echo.Context, cal *modulario.Calendar) ([]affectedRo
 // longDate is "lunedì 2 marzo 2026" (English: "Monday 2 March 2026") of
 // t's date in its own zone.
 func (s *Server) longDate(c echo.Context, t time.Time) string {
-	return s.t(c, "cal.longdate", s.t(c, "cal.wd."+strconv.Itoa(int(t.Weekday()))), t.Day(),
-		s.t(c, "cal.month."+strconv.Itoa(int(t.Month()))), t.Year())
+	return schemas.LongDate(langOf(c), t)
 }
 
 // slotTime is "09:30–09:50" in loc.

@@ -21,13 +21,6 @@ type AppointmentDetails struct {
 	Calendar *modulario.Calendar
 }
 
-// Italian names for appointment dates.
-var (
-	weekdaysIT = [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"}
-	monthsIT   = [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
-		"agosto", "settembre", "ottobre", "novembre", "dicembre"}
-)
-
 // local is the start in the calendar's time zone (Europe/Rome by default).
 func (a *AppointmentDetails) local() time.Time {
 	if a.Calendar != nil {
@@ -38,14 +31,12 @@ func (a *AppointmentDetails) local() time.Time {
 
 // Date is the day in Italian: "giovedì 3 dicembre 2026".
 func (a *AppointmentDetails) Date() string {
-	t := a.local()
-	return fmt.Sprintf("%s %d %s %d", weekdaysIT[t.Weekday()], t.Day(), monthsIT[t.Month()-1], t.Year())
+	return schemas.LongDate("it", a.local())
 }
 
 // Clock is the time of day: "9:30".
 func (a *AppointmentDetails) Clock() string {
-	t := a.local()
-	return fmt.Sprintf("%d:%02d", t.Hour(), t.Minute())
+	return schemas.Clock(a.local())
 }
 
 // Place is where the appointment is: "Sede centrale, Piazza del Municipio

@@ -66,7 +66,7 @@ func (s *Server) apiRefusedSlot(c echo.Context, fl *schemas.Field, outcome strin
 		problem: &problem{
 			Type: "about:blank", Title: statusTitle(lang, http.StatusConflict), Status: http.StatusConflict,
 			Detail: msg.T(lang, "api.slot_taken"),
-			Errors: []schemas.FieldError{{Pointer: fl.Pointer, Message: msg.T(lang, "booking.taken", clock(local), shortDay(lang, local))}},
+			Errors: []schemas.FieldError{{Pointer: fl.Pointer, Message: msg.T(lang, "booking.taken", schemas.Clock(local), shortDay(lang, local))}},
 		},
 		Alternatives: []apiSlot{},
 	}

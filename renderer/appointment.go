@@ -76,23 +76,12 @@ func (s *Server) calendar(ctx context.Context, slug string) (*modulario.Calendar
 	return cal, err
 }
 
-// Italian and English names of weekdays (time.Weekday order) and months.
-var (
-	weekdayNames = map[string][7]string{
-		"it": {"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"},
-		"en": {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"},
-	}
-	weekdayShort = map[string][7]string{
-		"it": {"dom", "lun", "mar", "mer", "gio", "ven", "sab"},
-		"en": {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
-	}
-	monthNames = map[string][12]string{
-		"it": {"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto",
-			"settembre", "ottobre", "novembre", "dicembre"},
-		"en": {"January", "February", "March", "April", "May", "June", "July", "August",
-			"September", "October", "November", "December"},
-	}
-)
+// weekdayShort are the column heads of the month table, Monday first in
+// the table but in time.Weekday order here.
+var weekdayShort = map[string][7]string{
+	"it": {"dom", "lun", "mar", "mer", "gio", "ven", "sab"},
+	"en": {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"},
+}
 
 func namesLang(lang string) string {
 	if lang == "en" {
@@ -101,25 +90,15 @@ func namesLang(lang string) string {
 	return "it"
 }
 
-// longDay is "giovedì 3 dicembre 2026" (t in the zone it should be read in).
-func longDay(lang string, t time.Time) string {
-	l := namesLang(lang)
-	return fmt.Sprintf("%s %d %s %d", weekdayNames[l][t.Weekday()], t.Day(), monthNames[l][t.Month()-1], t.Year())
-}
-
 // shortDay is "giovedì 3 dicembre".
 func shortDay(lang string, t time.Time) string {
-	l := namesLang(lang)
-	return fmt.Sprintf("%s %d %s", weekdayNames[l][t.Weekday()], t.Day(), monthNames[l][t.Month()-1])
+	return fmt.Sprintf("%s %d %s", schemas.WeekdayName(lang, t.Weekday()), t.Day(), schemas.MonthName(lang, t.Month()))
 }
 
 // monthCaption is "dicembre 2026".
 func monthCaption(lang string, t time.Time) string {
-	return fmt.Sprintf("%s %d", monthNames[namesLang(lang)][t.Month()-1], t.Year())
+	return fmt.Sprintf("%s %d", schemas.MonthName(lang, t.Month()), t.Year())
 }
-
-// clock is "9:30" (no leading zero, as Italians write the time in prose).
-func clock(t time.Time) string { return fmt.Sprintf("%d:%02d", t.Hour(), t.Minute()) }
 
 // clock2 is "09:30", for lists of times.
 func clock2(t time.Time) string { return t.Format("15:04") }
@@ -127,14 +106,14 @@ func clock2(t time.Time) string { return t.Format("15:04") }
 // whenText is "giovedì 3 dicembre 2026, ore 9:30" in the calendar's zone.
 func whenText(lang string, cal *modulario.Calendar, start time.Time) string {
 	t := start.In(calendarLoc(cal))
-	return msg.T(lang, "booking.when", longDay(lang, t), clock(t))
+	return msg.T(lang, "booking.when", schemas.LongDate(lang, t), schemas.Clock(t))
 }
 
 // appointmentText is the answer as people read it: "Sede centrale, Piazza
 // del Municipio 1 — giovedì 3 dicembre 2026, ore 9:30".
 func appointmentText(lang string, cal *modulario.Calendar, start time.Time) string {
 	if cal == nil {
-		return msg.T(lang, "booking.when", longDay(lang, start.In(romeLoc)), clock(start.In(romeLoc)))
+		return msg.T(lang, "booking.when", schemas.LongDate(lang, start.In(romeLoc)), schemas.Clock(start.In(romeLoc)))
 	}
 	return msg.T(lang, "booking.summary", placeLine(lang, cal), whenText(lang, cal, start))
 }

@@ -177,7 +177,7 @@ func (s *Server) moveSubmit(c echo.Context) error {
 			return err
 		}
 		local := start.In(cal.Location())
-		return refuse(http.StatusConflict, pickerInput{err: msg.T(lang, "booking.taken", clock(local), shortDay(lang, local)),
+		return refuse(http.StatusConflict, pickerInput{err: msg.T(lang, "booking.taken", schemas.Clock(local), shortDay(lang, local)),
 			calendar: a.Calendar, day: day, alternatives: alts})
 	case modulario.EINVALID:
 		return refuse(http.StatusUnprocessableEntity, pickerInput{err: msg.T(lang, "booking.not_bookable"),

@@ -9,6 +9,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
 )
 
 // Picker stages: choose the calendar, the day, the time.
@@ -232,7 +233,7 @@ func (s *Server) pickDay(c echo.Context, v *pickerView, in pickerInput, cal *mod
 	l := namesLang(lang)
 	for i := 1; i <= 7; i++ {
 		wd := time.Weekday(i % 7)
-		m.Headers = append(m.Headers, weekdayHeader{Short: weekdayShort[l][wd], Long: weekdayNames[l][wd]})
+		m.Headers = append(m.Headers, weekdayHeader{Short: weekdayShort[l][wd], Long: schemas.WeekdayName(lang, wd)})
 	}
 	week := make([]dayCell, (int(month.Weekday())+6)%7)
 	for d := month; d.Before(next); d = d.AddDate(0, 0, 1) {
@@ -244,7 +245,7 @@ func (s *Server) pickDay(c echo.Context, v *pickerView, in pickerInput, cal *mod
 			if n == 1 {
 				key = "booking.day_free_one"
 			}
-			cell.Label = msg.T(lang, key, longDay(lang, d), n)
+			cell.Label = msg.T(lang, key, schemas.LongDate(lang, d), n)
 		}
 		week = append(week, cell)
 		if len(week) == 7 {
@@ -278,7 +279,7 @@ func (s *Server) pickTime(c echo.Context, v *pickerView, in pickerInput, cal *mo
 	v.Stage = stageTime
 	loc := cal.Location()
 	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, loc)
-	v.DayLegend = msg.T(lang, "booking.times_legend", longDay(lang, from))
+	v.DayLegend = msg.T(lang, "booking.times_legend", schemas.LongDate(lang, from))
 	v.dayQuery = "?calendario=" + url.QueryEscape(cal.Slug) + "&giorno=" + from.Format("2006-01-02")
 	v.ChangeDayURL = link(c, in.base+"?calendario="+url.QueryEscape(cal.Slug)+"&mese="+from.Format("2006-01"))
 	n := 0

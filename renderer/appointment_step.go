@@ -122,7 +122,7 @@ func (s *Server) holdAppointment(c echo.Context, ss *session, n int, pruned, bef
 		}
 		local := start.In(calendarLoc(cal))
 		ss.pick = &pickHint{calendar: calSlug, day: local.Format("2006-01-02"), alternatives: alts}
-		return refuse(http.StatusConflict, msg.T(lang, "booking.taken", clock(local), shortDay(lang, local)))
+		return refuse(http.StatusConflict, msg.T(lang, "booking.taken", schemas.Clock(local), shortDay(lang, local)))
 	}
 	return nil, 0, err
 }

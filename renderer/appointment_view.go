@@ -64,11 +64,11 @@ func (s *Server) appointmentViews(c echo.Context, sub *modulario.Submission, com
 			BookingID: a.BookingID, Label: fieldLabel(compiled, a.Field),
 			Status: bookingStatus(lang, a.Status), Active: a.Status.Active(),
 			Cancelled: a.Status == modulario.BookingCancelled, Reason: a.Reason,
-			Where: a.Calendar, When: msg.T(lang, "booking.when_range", longDay(lang, start), clock(start), clock(end)),
+			Where: a.Calendar, When: msg.T(lang, "booking.when_range", schemas.LongDate(lang, start), schemas.Clock(start), schemas.Clock(end)),
 			Bring: compiled.Def.Requirements,
 		}
 		if end.IsZero() || !end.After(start) {
-			v.When = msg.T(lang, "booking.when", longDay(lang, start), clock(start))
+			v.When = msg.T(lang, "booking.when", schemas.LongDate(lang, start), schemas.Clock(start))
 		}
 		if cal != nil {
 			v.Where, v.Video = placeLine(lang, cal), cal.Kind == modulario.CalendarVideo

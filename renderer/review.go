@@ -4,6 +4,8 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/modulario/modulario/schemas"
 )
 
 // reviewView is the data of the "Riepilogo" page.
@@ -48,7 +50,7 @@ func (s *Server) reviewPage(c echo.Context) error {
 		BackURL:   link(c, ss.stepPath(prevStep(ss.Form, state, last+1))),
 	}
 	if !until.IsZero() {
-		v.HoldNote = msg.T(lang, "booking.hold_note", clock(until.In(s.location())))
+		v.HoldNote = msg.T(lang, "booking.hold_note", schemas.Clock(until.In(s.location())))
 	}
 	p := s.newPage(c, msg.T(lang, "review.title")+": "+v.FormTitle, v)
 	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},

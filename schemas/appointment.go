@@ -64,13 +64,6 @@ func checkAppointmentSteps(def *Definition, steps []*Step, problems map[string]s
 	}
 }
 
-// Italian names for the readable date of an appointment.
-var (
-	italianWeekdays = [7]string{"domenica", "lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato"}
-	italianMonths   = [12]string{"gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio",
-		"agosto", "settembre", "ottobre", "novembre", "dicembre"}
-)
-
 // AppointmentText phrases an appointment answer for people, at the time
 // zone offset the value carries (the calendar's): "giovedì 3 dicembre
 // 2026, ore 9:30" in Italian, "Thursday 3 December 2026, 9:30" in
@@ -80,12 +73,10 @@ func AppointmentText(value, lang string) string {
 	if err != nil {
 		return value
 	}
-	clock := fmt.Sprintf("%d:%02d", start.Hour(), start.Minute())
 	if lang == "en" {
-		return start.Format("Monday 2 January 2006, ") + clock
+		return LongDate(lang, start) + ", " + Clock(start)
 	}
-	return fmt.Sprintf("%s %d %s %d, ore %s", italianWeekdays[start.Weekday()], start.Day(),
-		italianMonths[start.Month()-1], start.Year(), clock)
+	return LongDate(lang, start) + ", ore " + Clock(start)
 }
 
 // appointmentCell is the export cell of an appointment answer: the
