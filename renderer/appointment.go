@@ -113,7 +113,7 @@ func whenText(lang string, cal *modulario.Calendar, start time.Time) string {
 // del Municipio 1 — giovedì 3 dicembre 2026, ore 9:30".
 func appointmentText(lang string, cal *modulario.Calendar, start time.Time) string {
 	if cal == nil {
-		return msg.T(lang, "booking.when", schemas.LongDate(lang, start.In(romeLoc)), schemas.Clock(start.In(romeLoc)))
+		return whenText(lang, nil, start)
 	}
 	return msg.T(lang, "booking.summary", placeLine(lang, cal), whenText(lang, cal, start))
 }
@@ -127,18 +127,11 @@ func placeLine(lang string, cal *modulario.Calendar) string {
 	return cal.Where()
 }
 
-// romeLoc is the default zone of calendars.
-var romeLoc = func() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
-		return loc
-	}
-	return time.UTC
-}()
-
-// calendarLoc is cal's zone (Europe/Rome for nil).
+// calendarLoc is cal's zone; for nil (a deleted calendar) the default
+// zone of calendars, Europe/Rome.
 func calendarLoc(cal *modulario.Calendar) *time.Location {
 	if cal == nil {
-		return romeLoc
+		cal = &modulario.Calendar{}
 	}
 	return cal.Location()
 }
