@@ -52,22 +52,11 @@ type agendaIndexView struct {
 
 // agendaIndex lists the calendars whose agenda the user may see.
 func (s *Server) agendaIndex(c echo.Context) error {
-	list, err := s.cfg.Calendars.ListCalendars(c.Request().Context())
+	rows, err := s.calendarRows(c, canSeeOffice)
 	if err != nil {
 		return err
 	}
-	offices, err := s.officeNames(c)
-	if err != nil {
-		return err
-	}
-	u := userOf(c)
-	iv := &agendaIndexView{}
-	for _, cal := range list {
-		if canSeeOffice(u, cal.Office) {
-			iv.Rows = append(iv.Rows, calendarRow{Cal: cal, Office: officeLabel(offices, cal.Office), Where: cal.Where(),
-				IsVideo: cal.Kind == modulario.CalendarVideo})
-		}
-	}
+	iv := &agendaIndexView{Rows: rows}
 	v := s.view(c, s.t(c, "agenda.title"), "agenda", iv)
 	v.Crumbs = append(v.Crumbs, Crumb{Label: v.Title})
 	return s.render(c, http.StatusOK, "agenda_index", v)

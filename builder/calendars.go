@@ -71,26 +71,36 @@ type calendarListView struct {
 
 // calendarList lists the calendars the user may see.
 func (s *Server) calendarList(c echo.Context) error {
-	list, err := s.cfg.Calendars.ListCalendars(c.Request().Context())
+	rows, err := s.calendarRows(c, canReadCalendar)
 	if err != nil {
 		return err
 	}
-	offices, err := s.officeNames(c)
-	if err != nil {
-		return err
-	}
-	u := userOf(c)
-	lv := &calendarListView{CanEdit: hasRole(u, modulario.RoleEditor)}
-	for _, cal := range list {
-		if !canReadCalendar(u, cal.Office) {
-			continue
-		}
-		lv.Rows = append(lv.Rows, calendarRow{Cal: cal, Office: officeLabel(offices, cal.Office), Where: cal.Where(),
-			CanEdit: canEditCalendar(u, cal.Office), IsVideo: cal.Kind == modulario.CalendarVideo, Capacity: cal.Capacity})
-	}
+	lv := &calendarListView{CanEdit: hasRole(userOf(c), modulario.RoleEditor), Rows: rows}
 	v := s.view(c, s.t(c, "cal.title"), "calendars", lv)
 	v.Crumbs = append(v.Crumbs, Crumb{Label: v.Title})
 	return s.render(c, http.StatusOK, "calendars", v)
+}
+
+// calendarRows are the rows of the calendars of the offices visible(user,
+// office) accepts, ordered by name: the calendar list and the agenda index.
+func (s *Server) calendarRows(c echo.Context, visible func(*modulario.User, string) bool) ([]calendarRow, error) {
+	list, err := s.cfg.Calendars.ListCalendars(c.Request().Context())
+	if err != nil {
+		return nil, err
+	}
+	offices, err := s.officeNames(c)
+	if err != nil {
+		return nil, err
+	}
+	u := userOf(c)
+	var rows []calendarRow
+	for _, cal := range list {
+		if visible(u, cal.Office) {
+			rows = append(rows, calendarRow{Cal: cal, Office: officeLabel(offices, cal.Office), Where: cal.Where(),
+				CanEdit: canEditCalendar(u, cal.Office), IsVideo: cal.Kind == modulario.CalendarVideo, Capacity: cal.Capacity})
+		}
+	}
+	return rows, nil
 }
 
 // findCalendarParam loads the calendar named by :slug; one the user may
