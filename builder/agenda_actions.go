@@ -40,14 +40,7 @@ func (s *Server) findBooking(c echo.Context) (*bookingRef, error) {
 	if s.cfg.Submissions == nil {
 		return nil, notFound
 	}
-	id, err := strconv.ParseUint(c.FormValue("richiesta"), 10, 64)
-	if err != nil || id == 0 {
-		return nil, notFound
-	}
-	sub, err := s.cfg.Submissions.FindSubmission(c.Request().Context(), id)
-	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
-		return nil, notFound
-	}
+	sub, err := s.submissionByID(c, c.FormValue("richiesta"), notFound)
 	if err != nil {
 		return nil, err
 	}

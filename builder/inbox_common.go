@@ -26,14 +26,7 @@ type option struct {
 // revealed.
 func (s *Server) findRequest(c echo.Context) (*modulario.Submission, error) {
 	notFound := modulario.Errorf(modulario.ENOTFOUND, "%s", s.t(c, "request.not_found"))
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil || id == 0 {
-		return nil, notFound
-	}
-	sub, err := s.cfg.Submissions.FindSubmission(c.Request().Context(), id)
-	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
-		return nil, notFound
-	}
+	sub, err := s.submissionByID(c, c.Param("id"), notFound)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +34,20 @@ func (s *Server) findRequest(c echo.Context) (*modulario.Submission, error) {
 		return nil, notFound
 	}
 	return sub, nil
+}
+
+// submissionByID loads the request whose ID is the decimal raw (a route
+// or form value); a malformed or unknown ID answers notFound.
+func (s *Server) submissionByID(c echo.Context, raw string, notFound error) (*modulario.Submission, error) {
+	id, err := strconv.ParseUint(raw, 10, 64)
+	if err != nil || id == 0 {
+		return nil, notFound
+	}
+	sub, err := s.cfg.Submissions.FindSubmission(c.Request().Context(), id)
+	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+		return nil, notFound
+	}
+	return sub, err
 }
 
 // staff is the directory of accounts, for names and assignment.
