@@ -116,7 +116,7 @@ func (s *Server) holdAppointment(c echo.Context, ss *session, n int, pruned, bef
 		if err != nil {
 			return nil, 0, err
 		}
-		alts, err := s.cfg.Bookings.NearestFree(ctx, calSlug, start, now, 3)
+		alts, err := s.nearest(ctx, calSlug, start)
 		if err != nil {
 			return nil, 0, err
 		}
@@ -202,7 +202,7 @@ func (s *Server) refusalFromURL(c echo.Context, ss *session, fl *schemas.Field) 
 	}
 	mins, _ := modulario.ParseClock(c.QueryParam("ora"))
 	around := time.Date(day.Year(), day.Month(), day.Day(), mins/60, mins%60, 0, 0, cal.Location())
-	alts, err := s.cfg.Bookings.NearestFree(ctx, calSlug, around, s.cfg.Now(), 3)
+	alts, err := s.nearest(ctx, calSlug, around)
 	if err != nil {
 		return nil, err
 	}
