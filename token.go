@@ -27,6 +27,9 @@ type APIToken struct {
 	// Offices the token may see; at least one.
 	Offices []string   `json:"offices"`
 	Scope   TokenScope `json:"scope"`
+	// Pages lets the token read landing pages, published or not, and, with
+	// the write scope, create and change them. Pages belong to no office.
+	Pages bool `json:"pages,omitempty"`
 	// Hash is the hex SHA-256 of the secret.
 	Hash       string     `json:"hash"`
 	CreatedBy  string     `json:"created_by,omitempty"`

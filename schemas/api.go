@@ -10,7 +10,11 @@ package schemas
 // eval.go (Evaluate, State, Prune), decode.go (DecodeStep), validate.go
 // (Validate) and pointer.go (GetPointer, SetPointer, AddItem, RemoveItem).
 
-import "encoding/json"
+import (
+	"encoding/json"
+
+	"github.com/modulario/modulario"
+)
 
 // Definition is the form document an editor produces (see ARCHITECTURE.md).
 type Definition struct {
@@ -29,6 +33,10 @@ type Definition struct {
 	// DeadlineDays is the time the comune gives itself to conclude a
 	// request, in calendar days from its submission (C.SE.1.10); 0: none.
 	DeadlineDays int `json:"deadline_days,omitempty"`
+	// Retention, when set, deletes or anonymises the form's concluded
+	// requests (concluded, rejected, withdrawn) some months after they
+	// were closed (GDPR storage limitation).
+	Retention *modulario.RetentionPolicy `json:"retention,omitempty"`
 	// Rules are kept as raw JSON here; the notify package interprets them.
 	Rules []json.RawMessage `json:"rules,omitempty"`
 	// Templates are the form's own notification templates, by name; they
@@ -89,6 +97,11 @@ type FieldUI struct {
 	// Calendars are the slugs of the calendars an appointment field books
 	// (widget "appointment", schema {"type":"string","format":"appuntamento"}).
 	Calendars []string `json:"calendars,omitempty"`
+	// Prefill lets a link to the form preset this field's answer with a
+	// query parameter of the same name (?tipo_fornitura=domestica): the
+	// citizen sees it filled in and can change it. Refused on hidden, file,
+	// appointment and markdown fields.
+	Prefill bool `json:"prefill,omitempty"`
 }
 
 // Kind is what control a field is drawn as.
