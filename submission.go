@@ -69,6 +69,9 @@ type Submission struct {
 	// EnteredBy is the user ID of the staff member who entered a request
 	// for a citizen who phoned or came to the counter.
 	EnteredBy string `json:"entered_by,omitempty"`
+	// AnonymisedAt is when the form's retention policy stripped the
+	// request of its personal data (see RetentionAnonymise); nil before.
+	AnonymisedAt *time.Time `json:"anonymised_at,omitempty"`
 	// Appointments are the slots booked by the request's appointment
 	// fields. The creating side sets Field, Calendar, Start and Name;
 	// storage confirms them (see BookingService) and fills in BookingID,

@@ -17,6 +17,9 @@ type settingsData struct {
 	Offices []*modulario.Office
 	// Deadline is the deadline input as typed ("" for none).
 	Deadline string
+	// RetentionMonths is the retention period input as typed; the action
+	// is Meta.RetentionAction ("" none, "delete", "anonymise").
+	RetentionMonths string
 }
 
 // metaInputIDs maps JSON pointers of the descriptive part to inputs.
@@ -24,6 +27,7 @@ var metaInputIDs = map[string]string{
 	"/title": "title", "/summary": "summary", "/description": "description",
 	"/requirements": "requirements", "/category": "category", "/office": "office",
 	"/privacy": "privacy", "/confirmation": "confirmation", "/deadline_days": "deadline_days",
+	"/retention": "retention-none", "/retention/months": "retention_months", "/retention/action": "retention-none",
 	"title": "title", "summary": "summary", "office": "office", "privacy": "privacy",
 }
 
@@ -40,6 +44,9 @@ func (s *Server) formSettings(c echo.Context) error {
 	d := &settingsData{Meta: ed.Doc.View().Meta, Offices: offices}
 	if d.Meta.DeadlineDays > 0 {
 		d.Deadline = strconv.Itoa(d.Meta.DeadlineDays)
+	}
+	if d.Meta.RetentionMonths > 0 {
+		d.RetentionMonths = strconv.Itoa(d.Meta.RetentionMonths)
 	}
 	return s.renderEditor(c, http.StatusOK, ed, "settings", s.t(c, "fe.tab.settings"), d, nil)
 }
@@ -64,11 +71,12 @@ func (s *Server) formSettingsSave(c echo.Context) error {
 	}{{&m.Description, "description"}, {&m.Requirements, "requirements"}, {&m.Privacy, "privacy"}, {&m.Confirmation, "confirmation"}} {
 		*k.dst = strings.TrimSpace(strings.ReplaceAll(c.FormValue(k.name), "\r\n", "\n"))
 	}
-	d := &settingsData{Meta: m, Offices: offices, Deadline: trimmed(c, "deadline_days")}
+	d := &settingsData{Meta: m, Offices: offices, Deadline: trimmed(c, "deadline_days"), RetentionMonths: trimmed(c, "retention_months")}
 	var errs []FieldError
 	if m.DeadlineDays, err = parseDeadline(d.Deadline); err != nil {
 		errs = append(errs, FieldError{ID: "deadline_days", Message: s.t(c, "fe.settings.err_deadline")})
 	}
+	errs = append(errs, s.parseRetention(c, &m, d)...)
 	if m.Title == "" {
 		errs = append(errs, FieldError{ID: "title", Message: s.t(c, "fe.forms.err_title")})
 	}
@@ -109,6 +117,32 @@ func parseDeadline(v string) (int, error) {
 		return 0, strconv.ErrRange
 	}
 	return n, nil
+}
+
+// maxRetentionMonths is the longest retention period (100 years, as the
+// definition's meta-schema allows).
+const maxRetentionMonths = 1200
+
+// parseRetention reads "Conservazione dei dati": no action keeps requests
+// (the months are ignored); delete or anonymise need 1 to
+// maxRetentionMonths months. It sets m's retention fields and d's action.
+func (s *Server) parseRetention(c echo.Context, m *formedit.Meta, d *settingsData) []FieldError {
+	action := c.FormValue("retention_action")
+	m.RetentionMonths, m.RetentionAction = 0, ""
+	d.Meta.RetentionAction = action
+	switch action {
+	case "":
+		return nil
+	case string(modulario.RetentionDelete), string(modulario.RetentionAnonymise):
+	default:
+		return []FieldError{{ID: "retention-none", Message: s.t(c, "fe.settings.err_retention_action")}}
+	}
+	n, err := strconv.Atoi(d.RetentionMonths)
+	if err != nil || n < 1 || n > maxRetentionMonths {
+		return []FieldError{{ID: "retention_months", Message: s.t(c, "fe.settings.err_retention_months")}}
+	}
+	m.RetentionMonths, m.RetentionAction = n, action
+	return nil
 }
 
 // officeExists reports whether slug names one of offices.

@@ -41,6 +41,18 @@ var adminCommands = map[string]func(context.Context, []string, env) int{
 	"calendar": runCalendarRead,
 }
 
+// adminTimeouts are the time limits of command groups that may run longer
+// than a minute over the socket (a backup of a large store).
+var adminTimeouts = map[string]time.Duration{}
+
+// adminTimeout is how long one command of group may take over the socket.
+func adminTimeout(group string) time.Duration {
+	if d, ok := adminTimeouts[group]; ok {
+		return d
+	}
+	return time.Minute
+}
+
 // serveAdminSocket accepts management commands until ctx ends. The socket
 // file is made 0600 (the data directory is 0750) and removed on return.
 func serveAdminSocket(ctx context.Context, dataDir string, st *store, log *slog.Logger) error {
@@ -78,6 +90,7 @@ func handleAdminConn(ctx context.Context, conn net.Conn, st *store, log *slog.Lo
 	if err := json.NewDecoder(conn).Decode(&req); err != nil || len(req.Args) == 0 {
 		return
 	}
+	_ = conn.SetDeadline(time.Now().Add(adminTimeout(req.Args[0])))
 	var resp adminResponse
 	cmd, ok := adminCommands[req.Args[0]]
 	if !ok {
@@ -104,8 +117,12 @@ func forwardToServer(dataDir string, args []string, synopsis string, e env) (cod
 		return 0, false
 	}
 	defer conn.Close()
-	_ = conn.SetDeadline(time.Now().Add(time.Minute))
-	full := append([]string{group, sub}, stripDataDir(args)...)
+	_ = conn.SetDeadline(time.Now().Add(adminTimeout(group)))
+	full := []string{group}
+	if sub != strings.ToUpper(sub) { // a subcommand, not an argument ("backup FILE")
+		full = append(full, sub)
+	}
+	full = append(full, stripDataDir(args)...)
 	var resp adminResponse
 	if err := json.NewEncoder(conn).Encode(adminRequest{Args: full}); err == nil {
 		err = json.NewDecoder(conn).Decode(&resp)
