@@ -99,8 +99,8 @@ type FieldUI struct {
 	Calendars []string `json:"calendars,omitempty"`
 	// Prefill lets a link to the form preset this field's answer with a
 	// query parameter of the same name (?tipo_fornitura=domestica): the
-	// citizen sees it filled in and can change it. Refused on hidden, file,
-	// appointment and markdown fields.
+	// citizen sees it filled in and can change it. Only on top-level text,
+	// number, date, time, choice and checkbox fields (see prefill.go).
 	Prefill bool `json:"prefill,omitempty"`
 }
 

@@ -68,6 +68,7 @@ func (b *fieldBuilder) field(p *propDef, pathPrefix, base string) *Field {
 	f.Options = options(n)
 	b.chooseKind(f, typ, n, u)
 	b.checkAppointment(f, p, pathPrefix, u)
+	b.checkPrefill(f, n, pathPrefix, u)
 	formatDefaults(f)
 	return f
 }

@@ -32,6 +32,7 @@ func (c *compiled) buildSteps(def *Definition, problems map[string]string) []*St
 	}
 	checkUIKeys(def, c.fields, problems)
 	checkAppointmentSteps(def, steps, problems)
+	checkPrefillMarkdown(def, problems)
 	return steps
 }
 
