@@ -21,7 +21,8 @@ export const resultsDir = path.join(repoRoot, 'test-results');
 /** Chromium from Debian; never a browser downloaded by a tool. */
 export const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 
-const chromiumArgs = [
+/** Switches of every Chromium the tests launch (also e2e/hostpage.mjs). */
+export const chromiumArgs = [
   '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic',
 ];

@@ -39,8 +39,10 @@ type pickerView struct {
 	// lets the citizen choose again.
 	Chosen, ChangeURL string
 	// Action is the path of the stage-1 GET form; Lang the explicit
-	// language it must keep.
+	// language and Embed the embed mode it must keep (a GET form drops
+	// the query of its action).
 	Action, Lang string
+	Embed        bool
 	Calendars    []optionView
 	// Where is the chosen calendar's place line (stages 2 and 3).
 	Where             string
@@ -105,7 +107,7 @@ type pickerInput struct {
 func (s *Server) buildPicker(c echo.Context, in pickerInput) (*pickerView, error) {
 	lang := langOf(c)
 	v := &pickerView{tr: tr{Lang: lang}, Label: in.label, ID: in.id, Name: in.name,
-		Required: in.required, Error: in.err, Action: in.base}
+		Required: in.required, Error: in.err, Action: in.base, Embed: isEmbed(c)}
 	if explicit, _ := c.Get(ctxExplicitLang).(bool); explicit {
 		v.Lang = lang
 	}

@@ -17,6 +17,7 @@ import (
 // tracking page, what the citizen may still do.
 type appointmentView struct {
 	tr
+	leaving
 	BookingID string
 	// Label is the field's title ("Data e orario").
 	Label string
@@ -60,7 +61,7 @@ func (s *Server) appointmentViews(c echo.Context, sub *modulario.Submission, com
 		loc := calendarLoc(cal)
 		start, end := a.Start.In(loc), a.End.In(loc)
 		v := &appointmentView{
-			tr: tr{Lang: lang}, ShowStatus: actions,
+			tr: tr{Lang: lang}, leaving: leavingOf(c), ShowStatus: actions,
 			BookingID: a.BookingID, Label: fieldLabel(compiled, a.Field),
 			Status: bookingStatus(lang, a.Status), Active: a.Status.Active(),
 			Cancelled: a.Status == modulario.BookingCancelled, Reason: a.Reason,

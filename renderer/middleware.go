@@ -3,6 +3,7 @@ package renderer
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,7 +23,13 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
+		csp := contentSecurityPolicy
+		if isEmbed(c) {
+			// Only pages in embed mode may be framed, and only by the
+			// comune's own sites.
+			csp = s.embedCSP
+		}
+		h.Set("Content-Security-Policy", csp)
 		h.Set("X-Content-Type-Options", "nosniff")
 		// Tokens are in URLs: never leak them to other sites.
 		h.Set("Referrer-Policy", "no-referrer")
@@ -64,20 +71,32 @@ func langOf(c echo.Context) string {
 	return i18n.Default
 }
 
-// link returns path with ?lang= appended when the reader chose a language
-// explicitly, so the choice survives navigation without cookies.
+// link returns an internal link of the flow: path with ?lang= appended
+// when the reader chose a language explicitly, and embed=1 in embed mode,
+// so both survive navigation without cookies.
 func link(c echo.Context, path string) string {
+	path = topLink(c, path)
+	if isEmbed(c) {
+		path += querySep(path) + embedParam + "=1"
+	}
+	return path
+}
+
+// topLink is link without embed mode, for pages that open outside the
+// embedded flow.
+func topLink(c echo.Context, path string) string {
 	if explicit, _ := c.Get(ctxExplicitLang).(bool); !explicit {
 		return path
 	}
-	sep := "?"
-	for i := 0; i < len(path); i++ {
-		if path[i] == '?' {
-			sep = "&"
-			break
-		}
+	return path + querySep(path) + "lang=" + url.QueryEscape(langOf(c))
+}
+
+// querySep is the separator before one more query parameter of path.
+func querySep(path string) string {
+	if strings.Contains(path, "?") {
+		return "&"
 	}
-	return path + sep + "lang=" + url.QueryEscape(langOf(c))
+	return "?"
 }
 
 // redirect answers 303 See Other to path, keeping the language.

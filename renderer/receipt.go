@@ -39,7 +39,7 @@ func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compil
 	v := &receiptView{
 		Sub: sub, Def: compiled.Def,
 		Date:        s.dateTime(sub.CreatedAt),
-		TrackingURL: s.absURL(c, link(c, "/pratiche/"+sub.Token)),
+		TrackingURL: s.absURL(c, topLink(c, "/pratiche/"+sub.Token)),
 	}
 	apps, err := s.appointmentViews(c, sub, compiled, false)
 	if err != nil {

@@ -96,5 +96,8 @@ func (s *Server) render(c echo.Context, status int, name string, p *page) error 
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("renderer: execute %s: %w", name, err)
 	}
+	if isEmbed(c) {
+		return c.HTMLBlob(status, markLeavingLinks(buf.Bytes(), leavingOf(c).NewWindowNote()))
+	}
 	return c.HTMLBlob(status, buf.Bytes())
 }

@@ -1,0 +1,97 @@
+package builder
+
+import (
+	"html"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"strings"
+
+	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/i18n"
+)
+
+// embedPartial is the editor's "Incorpora nel sito del Comune" panel. It
+// lives outside admin/*.html so it is not parsed as a page of its own: it
+// calls embedPanel, a function only the form editor's page has.
+const embedPartial = "admin/partials/form_embed.html"
+
+// embedPanelView is the data of the embed panel of one form.
+type embedPanelView struct {
+	// Snippet is the HTML staff paste into the comune's page (shown
+	// escaped, to be copied as text).
+	Snippet string
+	// Direct is the form's own page, for a plain link.
+	Direct string
+	// Origins are the sites allowed to embed; none means embedding is off.
+	Origins []string
+	// Published is false until the form has a published version: the
+	// snippet works only after publishing.
+	Published bool
+}
+
+// addEmbedPanel parses the embed panel into the form editor's page.
+func (s *Server) addEmbedPanel() {
+	src, err := fs.ReadFile(themesTemplates(), embedPartial)
+	if err != nil {
+		panic("builder: embed panel: " + err.Error())
+	}
+	t, ok := s.pages["form_editor"]
+	if !ok {
+		panic("builder: embed panel: no form_editor page")
+	}
+	t.Funcs(template.FuncMap{"embedPanel": s.embedPanel})
+	if _, err := t.New(embedPartial).Parse(string(src)); err != nil {
+		panic("builder: embed panel: " + err.Error())
+	}
+}
+
+// embedPanel builds the panel of form f.
+func (s *Server) embedPanel(f *modulario.Form) *embedPanelView {
+	base := strings.TrimRight(s.cfg.BaseURL, "/")
+	slug := url.PathEscape(f.Slug)
+	return &embedPanelView{
+		Snippet:   embedSnippet(base, f.Slug, f.Title),
+		Direct:    base + "/servizi/" + slug,
+		Origins:   s.cfg.EmbedOrigins,
+		Published: f.Published > 0,
+	}
+}
+
+// embedSnippet is the HTML that embeds a form with /embed.js: a plain link
+// that works without JavaScript, replaced by the iframe when the script
+// runs. Slug and title are escaped: the snippet is pasted as HTML.
+func embedSnippet(base, slug, title string) string {
+	esc := html.EscapeString
+	page := esc(base + "/servizi/" + url.PathEscape(slug))
+	return `<a href="` + page + `" data-modulario-fallback="` + esc(slug) + `">` +
+		esc(msg.T(i18n.Default, "fe.embed.fallback", title)) + "</a>\n" +
+		`<script src="` + esc(base+"/embed.js") + `" data-modulo="` + esc(slug) + `" async></script>`
+}
+
+// Strings of the embed panel. The snippet's link text is always Italian:
+// it goes into the comune's own (Italian) page.
+var _ = addMessages(i18n.Catalog{
+	"it": {
+		"fe.embed.title":       "Incorpora nel sito del Comune",
+		"fe.embed.lead":        "Incolla questo codice nella pagina del sito del Comune dove vuoi mostrare il modulo. Il cittadino lo compila senza lasciare la pagina; senza JavaScript vede un link al modulo.",
+		"fe.embed.snippet":     "Codice da incollare",
+		"fe.embed.direct":      "Link diretto al modulo:",
+		"fe.embed.origins":     "Siti abilitati a incorporare il modulo:",
+		"fe.embed.no_origins":  "Per incorporare il modulo, l'amministratore deve indicare i siti del Comune in MODULARIO_EMBED_ORIGINS.",
+		"fe.embed.unpublished": "Il modulo non è ancora pubblicato: il codice funzionerà dopo la pubblicazione.",
+		"fe.embed.prefill":     "Per precompilare i campi che lo consentono, aggiungi allo script l'attributo data-parametri, per esempio data-parametri=\"tipo=acqua\".",
+		"fe.embed.fallback":    "Compila il modulo «%s»",
+	},
+	"en": {
+		"fe.embed.title":       "Embed in the comune's website",
+		"fe.embed.lead":        "Paste this code into the page of the comune's website where the form should appear. Citizens fill it in without leaving the page; without JavaScript they see a link to the form.",
+		"fe.embed.snippet":     "Code to paste",
+		"fe.embed.direct":      "Direct link to the form:",
+		"fe.embed.origins":     "Sites allowed to embed the form:",
+		"fe.embed.no_origins":  "To embed the form, an administrator must list the comune's sites in MODULARIO_EMBED_ORIGINS.",
+		"fe.embed.unpublished": "The form is not published yet: the code will work once it is published.",
+		"fe.embed.prefill":     "To prefill the fields that allow it, add a data-parametri attribute to the script, for example data-parametri=\"tipo=acqua\".",
+		"fe.embed.fallback":    "Compila il modulo «%s»",
+	},
+})
