@@ -3,8 +3,10 @@ package builder
 import (
 	"encoding/json"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -65,7 +67,7 @@ func (s *Server) apiErr(c echo.Context, status int, key string, args ...any) *ap
 func (s *Server) apiError(err error, c echo.Context) {
 	p := s.apiClassify(c, err)
 	if p.Status >= 500 && p.Status != http.StatusServiceUnavailable {
-		s.cfg.Logger.Error("api request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "api request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 	}
 	if c.Request().Method == http.MethodHead {
 		c.Response().Header().Set(echo.HeaderContentType, problemType)
@@ -143,9 +145,8 @@ const maxAPIText = 10000
 // decodeAPIBody reads a JSON object into v: application/json only, no
 // unknown fields, nothing after the object.
 func (s *Server) decodeAPIBody(c echo.Context, v any) error {
-	ct, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
-	if err != nil || ct != echo.MIMEApplicationJSON {
-		return s.apiErr(c, http.StatusUnsupportedMediaType, "api.need_json")
+	if _, err := s.apiContentType(c, echo.MIMEApplicationJSON); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(c.Request().Body)
 	dec.DisallowUnknownFields()
@@ -160,4 +161,25 @@ func (s *Server) decodeAPIBody(c echo.Context, v any) error {
 		return s.apiErr(c, http.StatusBadRequest, "api.bad_json")
 	}
 	return nil
+}
+
+// apiContentType returns the media type of the body if it is one of types
+// (415 otherwise).
+func (s *Server) apiContentType(c echo.Context, types ...string) (string, error) {
+	ct, _, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	if err != nil || !slices.Contains(types, ct) {
+		return "", s.apiErr(c, http.StatusUnsupportedMediaType, "api.need_type", strings.Join(types, ", "))
+	}
+	return ct, nil
+}
+
+// readAPIBody reads a whole body of one of types, returning it with its
+// media type; a body over the route's cap is 413.
+func (s *Server) readAPIBody(c echo.Context, types ...string) ([]byte, string, error) {
+	ct, err := s.apiContentType(c, types...)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	return body, ct, err
 }

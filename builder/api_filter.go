@@ -2,7 +2,6 @@ package builder
 
 import (
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -31,14 +30,12 @@ var apiSorts = map[string]modulario.InboxSort{
 // status (repeatable or comma-separated), assignee (user ID or "-"),
 // channel, tag, from and to (YYYY-MM-DD, both days included, Europe/Rome,
 // or RFC 3339 instants, to excluded), q, overdue (true/false), sort
-// (newest, oldest, due), cursor and limit (1-200). Bad values are a 422
+// (newest, oldest, due), cursor and limit (1-200). Bad values are a 400
 // problem naming each parameter.
 func (s *Server) apiFilter(c echo.Context, tok *modulario.APIToken) (modulario.InboxFilter, error) {
 	q := c.QueryParams()
-	var errs []apiFieldError
-	bad := func(param string) {
-		errs = append(errs, apiFieldError{Parameter: param, Message: s.t(c, "api.bad_param")})
-	}
+	var bads []string
+	bad := func(param string) { bads = append(bads, param) }
 	for k := range q {
 		if !apiParams[k] {
 			bad(k)
@@ -93,11 +90,7 @@ func (s *Server) apiFilter(c echo.Context, tok *modulario.APIToken) (modulario.I
 			f.Limit = n
 		}
 	}
-	if len(errs) > 0 {
-		sort.Slice(errs, func(i, j int) bool { return errs[i].Parameter < errs[j].Parameter })
-		return f, &apiError{Status: http.StatusUnprocessableEntity, Detail: s.t(c, "api.bad_query"), Errors: errs}
-	}
-	return f, nil
+	return f, s.badParams(c, bads...)
 }
 
 // apiTime reads a day (YYYY-MM-DD, in the comune's time zone; with

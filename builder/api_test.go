@@ -191,7 +191,7 @@ func TestAPIListScopedToOffices(t *testing.T) {
 	res, body = a.call("GET", "/api/v1/submissions?office=anagrafe", secret, "", "")
 	wantAPIProblem(t, "other office filter", res, body, 403)
 	res, body = a.call("GET", "/api/v1/submissions?status=bogus&limit=0&colour=red", secret, "", "")
-	p := wantAPIProblem(t, "bad parameters", res, body, 422)
+	p := wantAPIProblem(t, "bad parameters", res, body, 400)
 	var params []string
 	for _, e := range p.Errors {
 		params = append(params, e.Parameter)

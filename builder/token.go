@@ -42,6 +42,7 @@ type tokenForm struct {
 	Name    string
 	Offices []string
 	Scope   string
+	Pages   bool
 }
 
 // Has reports whether the form lists office slug (for checkboxes).
@@ -85,7 +86,7 @@ func (s *Server) renderTokenForm(c echo.Context, status int, f *tokenForm, errs 
 
 // readTokenForm reads the posted create form.
 func readTokenForm(c echo.Context) *tokenForm {
-	f := &tokenForm{Name: strings.TrimSpace(c.FormValue("name")), Scope: c.FormValue("scope")}
+	f := &tokenForm{Name: strings.TrimSpace(c.FormValue("name")), Scope: c.FormValue("scope"), Pages: c.FormValue("pages") == "1"}
 	if params, err := c.FormParams(); err == nil {
 		f.Offices = params["offices"]
 	}
@@ -136,7 +137,7 @@ func (s *Server) tokenCreate(c echo.Context) error {
 	if len(errs) > 0 {
 		return s.renderTokenForm(c, http.StatusUnprocessableEntity, f, errs)
 	}
-	t := &modulario.APIToken{Name: f.Name, Offices: f.Offices, Scope: modulario.TokenScope(f.Scope)}
+	t := &modulario.APIToken{Name: f.Name, Offices: f.Offices, Scope: modulario.TokenScope(f.Scope), Pages: f.Pages}
 	if u := userOf(c); u != nil {
 		t.CreatedBy = u.ID
 	}
@@ -148,8 +149,7 @@ func (s *Server) tokenCreate(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	s.audit(c, "token.create", "token:"+t.ID, "created API token "+t.Name+" ("+string(t.Scope)+
-		"; offices "+strings.Join(t.Offices, ", ")+")")
+	s.audit(c, "token.create", "token:"+t.ID, "created API token "+t.Name+" ("+tokenGrants(t)+")")
 	v := s.view(c, s.t(c, "tokens.secret_title"), "tokens", &tokenSecretView{Token: t, Secret: secret})
 	v.Crumbs = append(v.Crumbs, Crumb{Label: s.t(c, "tokens.title"), URL: tokensPath}, Crumb{Label: v.Title})
 	return s.render(c, http.StatusOK, "token_secret", v)
@@ -196,4 +196,14 @@ func (s *Server) tokenRevoke(c echo.Context) error {
 		s.audit(c, "token.revoke", "token:"+t.ID, "revoked API token "+t.Name)
 	}
 	return s.redirect(c, tokensPath, "ok.token_revoked")
+}
+
+// tokenGrants describes what a token may do, for the audit log:
+// "write; offices tributi, anagrafe; pages".
+func tokenGrants(t *modulario.APIToken) string {
+	out := string(t.Scope) + "; offices " + strings.Join(t.Offices, ", ")
+	if t.Pages {
+		out += "; pages"
+	}
+	return out
 }

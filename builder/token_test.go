@@ -24,7 +24,8 @@ func TestTokenScreens(t *testing.T) {
 	wantContains(t, "empty list", body, "Non ci sono token API.", `href="/admin/token/nuovo"`)
 	res, body = admin.get("/admin/token/nuovo")
 	wantStatus(t, "form", res, body, 200)
-	wantContains(t, "form", body, `id="office-tributi"`, `id="scope-read" value="read" checked`, "<legend")
+	wantContains(t, "form", body, `id="office-tributi"`, `id="scope-read" value="read" checked`, "<legend",
+		`<input type="checkbox" name="pages" id="pages" value="1" aria-describedby="pages-help">`, "Può gestire le pagine informative")
 
 	res, body = admin.post("/admin/token", url.Values{"name": {""}, "scope": {"admin"}, "offices": {"nessuno"}})
 	wantStatus(t, "invalid form", res, body, 422)
@@ -33,18 +34,18 @@ func TestTokenScreens(t *testing.T) {
 		t.Fatalf("an invalid form created %d tokens", len(list))
 	}
 
-	res, body = admin.post("/admin/token", url.Values{"name": {"Protocollo"}, "scope": {"write"}, "offices": {"tributi", "anagrafe"}})
+	res, body = admin.post("/admin/token", url.Values{"name": {"Protocollo"}, "scope": {"write"}, "offices": {"tributi", "anagrafe"}, "pages": {"1"}})
 	wantStatus(t, "create", res, body, 200)
 	wantContains(t, "create", body, "viene mostrato solo questa volta", "Authorization: Bearer ")
 	secret := tokenSecretRe.FindString(body)
 	tok, err := a.Tokens.AuthenticateToken(ctx, secret)
-	if err != nil || tok.Name != "Protocollo" || tok.Scope != modulario.ScopeWrite || len(tok.Offices) != 2 {
+	if err != nil || tok.Name != "Protocollo" || tok.Scope != modulario.ScopeWrite || len(tok.Offices) != 2 || !tok.Pages {
 		t.Fatalf("the secret shown does not authenticate: %+v %v", tok, err)
 	}
 
 	res, body = admin.get("/admin/token")
 	wantStatus(t, "list", res, body, 200)
-	wantContains(t, "list", body, "<th scope=\"row\">Protocollo</th>", "Ufficio tributi, Ufficio anagrafe", "Lettura e scrittura",
+	wantContains(t, "list", body, "<th scope=\"row\">Protocollo</th>", "Ufficio tributi, Ufficio anagrafe", "Lettura e scrittura, pagine informative",
 		`href="/admin/token/`+tok.ID+`/revoca"`)
 	if strings.Contains(body, secret) || strings.Contains(body, tok.Hash) {
 		t.Fatalf("the list shows the secret or its hash")

@@ -69,6 +69,7 @@ func normalizeToken(t *modulario.APIToken) (modulario.APIToken, map[string]strin
 	out := modulario.APIToken{
 		Name:      strings.TrimSpace(t.Name),
 		Scope:     t.Scope,
+		Pages:     t.Pages,
 		CreatedBy: strings.TrimSpace(t.CreatedBy),
 	}
 	fields := map[string]string{}

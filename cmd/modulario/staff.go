@@ -94,6 +94,7 @@ func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byt
 		Assets:            assets,
 		BaseURL:           cfg.BaseURL,
 		SiteName:          cfg.SiteName,
+		EmbedOrigins:      cfg.EmbedOrigins,
 		PreviewKey:        previewKey,
 		MaxBodyBytes:      int64(cfg.MaxBody),
 		TrustProxyHeaders: cfg.TrustProxy,
@@ -102,9 +103,15 @@ func newStaffSite(cfg Config, st *store, assets *themes.Assets, previewKey []byt
 	})
 }
 
-// staffAPIPrefixes are the /api/v1 paths of the staff API (Bearer tokens,
-// package builder); the rest of /api/v1 is the citizen side's.
-var staffAPIPrefixes = []string{"/api/v1/submissions", "/api/v1/offices"}
+// apiPrefix is where both sides serve their JSON API.
+const apiPrefix = "/api/"
+
+// citizenAPIRoutes are the /api paths the citizen side (package renderer)
+// serves without a token, as echo patterns; every other /api path is the
+// staff API's (Bearer tokens, package builder), which answers unknown ones
+// with a 404 problem document. TestCitizenAPIRoutes keeps the list equal
+// to the renderer's routes.
+var citizenAPIRoutes = []string{"/api/v1/forms/:slug/submissions"}
 
 // splitSites sends /admin and everything under /admin/, and the staff API,
 // to staff, and every other request to citizen.
@@ -118,14 +125,37 @@ func splitSites(staff, citizen http.Handler) http.Handler {
 	})
 }
 
-// isStaffAPI reports whether p is a path of the staff API.
+// isStaffAPI reports whether p is a path of the staff API: under /api/
+// and not one of citizenAPIRoutes, whatever the method (the citizen side
+// answers a wrong method on its own paths).
 func isStaffAPI(p string) bool {
-	for _, prefix := range staffAPIPrefixes {
-		if p == prefix || strings.HasPrefix(p, prefix+"/") {
-			return true
+	if !strings.HasPrefix(p, apiPrefix) {
+		return false
+	}
+	for _, route := range citizenAPIRoutes {
+		if matchRoute(route, p) {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// matchRoute reports whether path p matches the echo pattern route, where
+// a ":name" segment matches any one non-empty segment.
+func matchRoute(route, p string) bool {
+	want, got := strings.Split(route, "/"), strings.Split(p, "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i, w := range want {
+		if strings.HasPrefix(w, ":") && got[i] != "" {
+			continue
+		}
+		if w != got[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // sessionPurger is the part of SessionService the purge loop needs.

@@ -55,6 +55,11 @@ func TestSplitSites(t *testing.T) {
 	for path, want := range map[string]string{
 		"/admin": "staff", "/admin/": "staff", "/admin/moduli/acqua": "staff",
 		"/": "citizen", "/administration": "citizen", "/servizi/admin": "citizen", "/adminx/": "citizen",
+		"/api/v1/forms/acqua/submissions": "citizen", "/apix": "citizen", "/api": "citizen",
+		"/api/v1/forms": "staff", "/api/v1/forms/acqua": "staff", "/api/v1/forms/acqua/draft": "staff",
+		"/api/v1/forms/acqua/submissions/1": "staff", "/api/v1/forms//submissions": "staff",
+		"/api/v1/submissions": "staff", "/api/v1/pages/chi-siamo": "staff", "/api/v1/openapi.json": "staff",
+		"/api/v1/whatever": "staff", "/api/": "staff",
 	} {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))

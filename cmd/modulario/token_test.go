@@ -50,6 +50,18 @@ func TestTokenCommands(t *testing.T) {
 		strings.Contains(out, secret[4:]) {
 		t.Fatalf("token list: %d %q", code, out)
 	}
+	pagesID, pagesSecret := createToken(t, dir, "--office", "urp", "--scope", "read", "--pages", "Sito")
+	withStore(t, dir, func(st *store) {
+		if tok, err := st.Tokens.AuthenticateToken(ctx, pagesSecret); err != nil || !tok.Pages {
+			t.Errorf("--pages token: %+v %v", tok, err)
+		}
+		if tok, _ := st.Tokens.AuthenticateToken(ctx, secret); tok == nil || tok.Pages {
+			t.Errorf("a token without --pages may manage pages: %+v", tok)
+		}
+	})
+	if _, out, _ := runStdin(t, dir, "", "token", "list"); !strings.Contains(out, pagesID+"\tSito\tread+pages\turp\t") {
+		t.Errorf("token list does not show the pages permission: %q", out)
+	}
 	for _, bad := range [][]string{
 		{"--office", "nessuno", "--scope", "read", "X"},
 		{"--office", "urp", "--scope", "admin", "X"},
