@@ -3,19 +3,50 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/builder/formedit"
 	"github.com/modulario/modulario/schemas"
 )
 
-// runFormValidate checks each file and prints "FILE: ok" or one line per
-// error, "FILE: /pointer: message". Exit 1 if any file has an error.
+// runForm dispatches the form subcommands.
+func runForm(ctx context.Context, args []string, e env) int {
+	return dispatch(ctx, "form", args, e, map[string]func(context.Context, []string, env) int{
+		"validate": func(_ context.Context, args []string, e env) int { return runFormValidate(args, e) },
+		"import":   runFormImport,
+		"export":   runFormExport,
+		"diff":     runFormDiff,
+	})
+}
+
+// runFormServed is the part of the form group the admin socket runs for a
+// serving process: the commands that use the store. Validation needs none.
+func runFormServed(ctx context.Context, args []string, e env) int {
+	return dispatch(ctx, "form", args, e, map[string]func(context.Context, []string, env) int{
+		"import": runFormImport,
+		"export": runFormExport,
+		"diff":   runFormDiff,
+	})
+}
+
+// runFormValidate checks each file (a folder stands for its *.json files)
+// and prints "FILE: ok" or one line per error, "FILE: /pointer: message",
+// then checks that no two files use the same slug. Exit 1 if anything is
+// wrong. It needs no database.
 func runFormValidate(args []string, e env) int {
-	fs := newFlagSet("form validate", "form validate FILE...", e)
+	return runValidate(args, e, "form validate", func(paths []string) bool {
+		_, ok := loadDefinitionSet(e, paths, true)
+		return ok
+	})
+}
+
+// runValidate runs a validate command: check reports on the PATH
+// arguments and says whether all is well.
+func runValidate(args []string, e env, name string, check func(paths []string) bool) int {
+	fs := newFlagSet(name, name+" PATH...", e)
 	if err := fs.Parse(args); err != nil {
 		return parseExit(err, e)
 	}
@@ -23,16 +54,29 @@ func runFormValidate(args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	code := exitOK
-	for _, file := range fs.Args() {
-		if _, _, err := loadDefinitionFile(file); err != nil {
-			printLoadErrors(e, file, err)
-			code = exitError
-			continue
-		}
-		fmt.Fprintf(e.stdout, "%s: ok\n", file)
+	if !check(fs.Args()) {
+		return exitError
 	}
-	return code
+	return exitOK
+}
+
+// defFile is a definition read from a file, with its canonical bytes.
+type defFile struct {
+	file  string
+	def   *schemas.Definition
+	canon []byte
+}
+
+// loadDefinitionSet reads the definitions of paths (files, or folders of
+// *.json files); see loadSet.
+func loadDefinitionSet(e env, paths []string, printOK bool) ([]defFile, bool) {
+	return loadSet(e, paths, ".json", printOK, func(file string) (defFile, string, error) {
+		def, canon, err := loadDefinitionFile(file)
+		if err != nil {
+			return defFile{}, "", err
+		}
+		return defFile{file, def, canon}, def.Slug, nil
+	})
 }
 
 // loadDefinitionFile reads and compiles a definition file, returning it
@@ -45,19 +89,30 @@ func loadDefinitionFile(file string) (*schemas.Definition, []byte, error) {
 	return loadDefinition(doc)
 }
 
-// loadDefinition compiles doc and returns its canonical encoding: compact
-// JSON that keeps the author's key order (property order is meaningful to
-// readers of the file and to the order of fields inside groups).
+// loadDefinition compiles doc and returns its canonical encoding.
 func loadDefinition(doc []byte) (*schemas.Definition, []byte, error) {
 	form, err := schemas.Load(doc)
 	if err != nil {
 		return nil, nil, err
 	}
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, doc); err != nil {
+	canon, err := canonicalDefinition(doc)
+	if err != nil {
 		return nil, nil, err
 	}
-	return form.Def, buf.Bytes(), nil
+	return form.Def, canon, nil
+}
+
+// canonicalDefinition is the one encoding of a definition that is stored,
+// exported and compared: the editor's, indented by two spaces with a final
+// newline, keys in the author's order (property order is meaningful to
+// readers of the file and to the order of fields inside groups). Files
+// exported once stay byte-identical, so git diffs show only real changes.
+func canonicalDefinition(doc []byte) ([]byte, error) {
+	d, err := formedit.Parse(doc)
+	if err != nil {
+		return nil, err
+	}
+	return d.JSON(), nil
 }
 
 // printLoadErrors prints each pointer error of err on its own line, sorted
@@ -85,134 +140,43 @@ func printLoadErrors(e env, file string, err error) {
 	}
 }
 
-// importOutcome says what importing one definition did.
-type importOutcome struct {
-	Slug    string
-	Action  string // created, updated, unchanged or published
-	Version int
-	Live    bool // the version is the published one
-}
-
-// importDefinition stores def (canonical bytes canon) as the draft of its
-// form, then publishes the draft when publish is set.
-func importDefinition(ctx context.Context, forms modulario.FormService, def *schemas.Definition, canon []byte, publish bool) (importOutcome, error) {
-	out := importOutcome{Slug: def.Slug, Action: "updated"}
-	if _, err := forms.FindForm(ctx, def.Slug); modulario.ErrorCode(err) == modulario.ENOTFOUND {
-		out.Action = "created"
-	} else if err != nil {
-		return out, err
-	}
-	meta := modulario.Form{Slug: def.Slug, Title: def.Title, Summary: def.Summary, Category: def.Category, Office: def.Office}
-	form, changed, err := forms.SaveDraft(ctx, meta, json.RawMessage(canon))
-	if err != nil {
-		return out, err
-	}
-	if !changed {
-		out.Action = "unchanged"
-	}
-	if publish && form.Draft > 0 {
-		if form, err = forms.PublishDraft(ctx, def.Slug); err != nil {
-			return out, err
-		}
-		if !changed {
-			out.Action = "published" // an earlier, identical draft went live
-		}
-	}
-	out.Version, out.Live = form.Draft, false
-	if form.Draft == 0 {
-		out.Version, out.Live = form.Published, true
-	}
-	return out, nil
-}
-
-// String is the line printed for an import.
-func (o importOutcome) String() string {
-	state := "draft"
-	if o.Live {
-		state = "published"
-	}
-	return fmt.Sprintf("%s %s: version %d (%s)", o.Action, o.Slug, o.Version, state)
-}
-
-// runFormImport validates every file first, then imports them all.
-func runFormImport(ctx context.Context, args []string, e env) int {
-	cfg := DefaultConfig()
-	fs := newFlagSet("form import", "form import [--publish] [--data-dir DIR] FILE...", e)
-	registerDataDir(fs, &cfg)
-	publish := fs.Bool("publish", false, "publish each imported definition as the live version")
-	if err := parseFlags(fs, args, e.getenv, map[string]bool{"data-dir": true}); err != nil {
-		return parseExit(err, e)
-	}
-	if fs.NArg() == 0 {
-		fs.Usage()
-		return exitUsage
-	}
-	type loaded struct {
-		file  string
-		def   *schemas.Definition
-		canon []byte
-	}
-	var defs []loaded
-	failed := false
-	for _, file := range fs.Args() {
-		def, canon, err := loadDefinitionFile(file)
-		if err != nil {
-			printLoadErrors(e, file, err)
-			failed = true
-			continue
-		}
-		defs = append(defs, loaded{file, def, canon})
-	}
-	if failed {
-		fmt.Fprintln(e.stderr, "modulario: nothing imported: fix the errors above")
-		return exitError
-	}
-	store, err := openStore(cfg.DBPath())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
-		return exitError
-	}
-	defer store.Close()
-	for _, d := range defs {
-		out, err := importDefinition(ctx, store.Forms, d.def, d.canon, *publish)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "%s: %v\n", d.file, err)
-			return exitError
-		}
-		fmt.Fprintf(e.stdout, "%s: %s\n", d.file, out)
-	}
-	return exitOK
-}
-
-// runFormExport prints the draft, else the published, definition of a form.
+// runFormExport prints one form's definition, or writes DIR/SLUG.json for
+// each form named (or every form that is not archived, with --all).
 func runFormExport(ctx context.Context, args []string, e env) int {
 	cfg := DefaultConfig()
-	fs := newFlagSet("form export", "form export [--data-dir DIR] SLUG", e)
+	fs := newFlagSet("form export", "form export [--data-dir DIR] [--dir DIR] [--all | SLUG...]", e)
 	registerDataDir(fs, &cfg)
+	dir := fs.String("dir", "", "`folder` to write SLUG.json files into (created if missing); without it one definition goes to stdout")
+	all := fs.Bool("all", false, "export every form that is not archived (needs --dir)")
 	if err := parseFlags(fs, args, e.getenv, map[string]bool{"data-dir": true}); err != nil {
 		return parseExit(err, e)
 	}
-	if fs.NArg() != 1 {
+	if !exportTargets(fs, *all, *dir) {
 		fs.Usage()
 		return exitUsage
 	}
-	store, err := openStore(cfg.DBPath())
-	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
-		return exitError
-	}
-	defer store.Close()
-	doc, err := exportDefinition(ctx, store.Forms, fs.Arg(0))
-	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %s\n", modulario.ErrorMessage(err))
-		return exitError
-	}
-	_, _ = e.stdout.Write(doc)
-	return exitOK
+	return storeCommand(cfg, fs, "form export", map[string]bool{"dir": true}, false, true, e, func(st *store) int {
+		list := func() ([]string, error) {
+			forms, err := st.Forms.ListForms(ctx, modulario.FormFilter{})
+			var slugs []string
+			for _, f := range forms {
+				if !f.Archived {
+					slugs = append(slugs, f.Slug)
+				}
+			}
+			return slugs, err
+		}
+		content := func(slug string) ([]byte, error) { return exportDefinition(ctx, st.Forms, slug) }
+		if err := exportTo(e, *dir, ".json", *all, fs.Args(), list, content); err != nil {
+			fmt.Fprintf(e.stderr, "modulario: %s\n", describe(err))
+			return exitError
+		}
+		return exitOK
+	})
 }
 
-// exportDefinition returns the indented definition of slug's draft, or of
-// its published version when there is no draft.
+// exportDefinition returns the canonical definition of slug's draft, or
+// of its published version when there is no draft.
 func exportDefinition(ctx context.Context, forms modulario.FormService, slug string) ([]byte, error) {
 	form, err := forms.FindForm(ctx, slug)
 	if err != nil {
@@ -225,14 +189,20 @@ func exportDefinition(ctx context.Context, forms modulario.FormService, slug str
 	if number == 0 {
 		return nil, modulario.Errorf(modulario.ENOTFOUND, "form %q has no version", slug)
 	}
+	return storedDefinition(ctx, forms, slug, number)
+}
+
+// storedDefinition returns one stored version in the canonical encoding
+// (versions saved by older releases were stored compact).
+func storedDefinition(ctx context.Context, forms modulario.FormService, slug string, number int) ([]byte, error) {
 	v, err := forms.FindVersion(ctx, slug, number)
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := json.Indent(&buf, v.Definition, "", "  "); err != nil {
-		return nil, err
+	canon, err := canonicalDefinition(v.Definition)
+	if err != nil {
+		// Not expected for a stored version; show it as it is.
+		return append(bytes.TrimSpace(v.Definition), '\n'), nil
 	}
-	buf.WriteByte('\n')
-	return buf.Bytes(), nil
+	return canon, nil
 }

@@ -93,15 +93,16 @@ func TestFormImportExport(t *testing.T) {
 	dir := t.TempDir()
 	file := writeDemoFile(t, dir, "carta-identita")
 	c := cli{t: t, dataDir: filepath.Join(t.TempDir(), "nested", "data")}
+	addOffices(t, c)
 
 	steps := []struct {
 		args []string
 		want string
 	}{
-		{[]string{"form", "import", file}, "created carta-identita: version 1 (draft)"},
-		{[]string{"form", "import", file}, "unchanged carta-identita: version 1 (draft)"},
-		{[]string{"form", "import", "--publish", file}, "published carta-identita: version 1 (published)"},
-		{[]string{"form", "import", "--publish", file}, "unchanged carta-identita: version 1 (published)"},
+		{[]string{"form", "import", file}, "carta-identita: created, draft v1"},
+		{[]string{"form", "import", file}, "carta-identita: unchanged (draft v1)"},
+		{[]string{"form", "import", "--publish", file}, "carta-identita: published v1"},
+		{[]string{"form", "import", "--publish", file}, "carta-identita: unchanged (published v1)"},
 	}
 	for i, s := range steps {
 		code, out, errOut := c.run(s.args...)
@@ -125,7 +126,7 @@ func TestFormImportExport(t *testing.T) {
 	if err := os.WriteFile(file, changed, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, _ := c.run("form", "import", file); code != exitOK || !strings.Contains(out, "updated carta-identita: version 2 (draft)") {
+	if code, out, _ := c.run("form", "import", file); code != exitOK || !strings.Contains(out, "carta-identita: updated (1 change), draft v2") {
 		t.Fatalf("update: code %d, output %q", code, out)
 	}
 	if _, out, _ := c.run("form", "export", "carta-identita"); !strings.Contains(out, `"title": "Nuova prenotazione`) {
@@ -163,11 +164,12 @@ func TestFormImportDemo(t *testing.T) {
 		files = append(files, writeDemoFile(t, dir, slug))
 	}
 	c := cli{t: t, dataDir: t.TempDir()}
+	addOffices(t, c)
 	code, out, errOut := c.run(append([]string{"form", "import", "--publish"}, files...)...)
 	if code != exitOK {
 		t.Fatalf("code %d, stderr %q", code, errOut)
 	}
-	line := regexp.MustCompile(`(?m)^.+\.json: created [a-z-]+: version 1 \(published\)$`)
+	line := regexp.MustCompile(`(?m)^.+\.json: [a-z-]+: created, published v1$`)
 	if n := len(line.FindAllString(out, -1)); n != len(files) {
 		t.Errorf("%d created lines, want %d:\n%s", n, len(files), out)
 	}
