@@ -95,7 +95,7 @@ func (rd *readiness) result(ctx context.Context) string {
 	defer cancel()
 	reason := rd.check(ctx, now)
 	if reason != "" && reason != rd.reason && rd.logger != nil {
-		rd.logger.Warn("not ready", "reason", reason)
+		rd.logger.WarnContext(ctx, "not ready", "reason", reason)
 	}
 	rd.checked, rd.reason = now, reason
 	return reason
@@ -139,4 +139,20 @@ func plainErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// drainOn answers /readyz with 503 "shutting down" once stopping is closed
+// (the signal context ends), without running the probes, so a load balancer
+// that polls it stops sending new requests while those in flight finish.
+func drainOn(stopping <-chan struct{}, ready http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-stopping:
+			w.Header().Set("Cache-Control", "no-store")
+			w.Header().Set("Connection", "close")
+			http.Error(w, "not ready: shutting down", http.StatusServiceUnavailable)
+		default:
+			ready.ServeHTTP(w, r)
+		}
+	})
 }
