@@ -74,7 +74,7 @@ build: assets
 	$(GO) build -o bin/smtpsink ./bench/smtpsink
 
 run: build
-	MODULARIO_DEMO=1 ./$(BIN) serve
+	MODULARIO_DEMO=1 MODULARIO_LOG_FORMAT=text ./$(BIN) serve
 
 $(CHROMIUM):
 	@if [ "$$(id -u)" = 0 ]; then sudo=; \

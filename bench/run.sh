@@ -44,7 +44,7 @@ go build -o "$work/bookbench" ./bench/bookbench
 sink=$!
 pid= limit=
 trap 'kill $pid $sink $limit 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
-export MODULARIO_DEMO_PASSWORD=bench-password-2026 MODULARIO_ADDR="127.0.0.1:$port" MODULARIO_DATA_DIR="$work/data" MODULARIO_LOG_LEVEL=warn \
+export MODULARIO_DEMO_PASSWORD=bench-password-2026 MODULARIO_ADDR="127.0.0.1:$port" MODULARIO_DATA_DIR="$work/data" MODULARIO_LOG_LEVEL=warn MODULARIO_METRICS_TOKEN=bench-metrics-token-2026 \
   MODULARIO_SMTP_URL="smtp://127.0.0.1:$smtp_port?tls=none" MODULARIO_MAIL_FROM="noreply@comune.example"
 start_server() {
   "$bin" serve "$@" >>"$work/server.log" 2>&1 &
@@ -227,6 +227,20 @@ for fmt in csv xlsx; do
     "$n rows in $((ms / 1000)) s, $(du -m "$work/export.$fmt" | cut -f1) MiB; server peak RSS $(cat "$work/peak.$fmt" 2>/dev/null || echo ?)"
   rm -f "$work/export.$fmt"
 done
+
+# A Prometheus scrape of the full store, then a hot backup while the server
+# serves it, and the restore of that backup into a new data directory.
+wrkrun 1 5s "$base/metrics" -H "Authorization: Bearer $MODULARIO_METRICS_TOKEN"
+row "GET /metrics (Prometheus scrape)" 1 "$rps" "$p50" "$p99" "$(curl -fs -H "Authorization: Bearer $MODULARIO_METRICS_TOKEN" "$base/metrics" | grep -vc '^#') series; server CPU $srv_cpu"
+t0=$(date +%s%N)
+"$bin" backup "$work/backup.db" >"$work/backup.out" 2>&1 || { cat "$work/backup.out" >&2; echo "backup failed" >&2; }
+backup_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+row "hot backup while serving (modulario backup)" 1 "-" "${backup_ms}ms" "-" "$(du -m "$work/backup.db" | cut -f1) MiB, through the admin socket"
+t0=$(date +%s%N)
+"$bin" restore "$work/backup.db" --data-dir "$work/restored" >"$work/restore.out" 2>&1 || { cat "$work/restore.out" >&2; echo "restore failed" >&2; }
+restore_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+row "restore into a new data dir (verify + copy)" 1 "-" "${restore_ms}ms" "-" "$(du -m "$work/restored/modulario.db" 2>/dev/null | cut -f1) MiB"
+rm -rf "$work/backup.db" "$work/restored"
 
 echo
 echo "Modulario load benchmark, $(date -u +%Y-%m-%d): $cores cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo)"

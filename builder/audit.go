@@ -18,6 +18,6 @@ func (s *Server) audit(c echo.Context, action, target, detail string) {
 		e.Actor, e.ActorName = apiActor(tok), tok.Name+" (token "+tok.ID+")"
 	}
 	if err := s.cfg.Audit.RecordAudit(c.Request().Context(), e); err != nil {
-		s.cfg.Logger.Error("audit failed", "action", action, "target", target, "err", err)
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "audit failed", "action", action, "target", target, "err", err)
 	}
 }

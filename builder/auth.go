@@ -109,7 +109,7 @@ func (s *Server) loginSubmit(c echo.Context) error {
 	now := s.cfg.Now()
 	u.LastLoginAt = &now
 	if err := s.cfg.Users.UpdateUser(modulario.NewContextWithActor(ctx, u.ID), u); err != nil {
-		s.cfg.Logger.Warn("record last login", "err", err)
+		s.cfg.Logger.WarnContext(ctx, "record last login", "err", err)
 	}
 	c.Set(ctxUser, u)
 	c.Set(ctxSession, sess)

@@ -54,6 +54,9 @@ type Config struct {
 	BaseURL string
 	// SiteName is the comune's name, used until Settings carry one.
 	SiteName string
+	// EmbedOrigins are the comune's sites allowed to embed the forms; the
+	// editor's embed panel says so when there are none.
+	EmbedOrigins []string
 	// PreviewKey signs preview links (modulario.SignPreview); the renderer
 	// verifies them with the same key.
 	PreviewKey []byte
@@ -151,6 +154,7 @@ func (s *Server) newEcho() *echo.Echo {
 	if s.cfg.TrustProxyHeaders {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
+	e.Use(web.RecordRoute) // route pattern for the access log and metrics (see web.Observe)
 	e.Use(web.RemoveMultipart, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang, s.loadSession)
 	return e
 }

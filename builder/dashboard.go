@@ -193,7 +193,7 @@ func (s *Server) choiceFields(ctx context.Context, f *modulario.Form) []*schemas
 	}
 	form, err := s.formVersion(ctx, f.Slug, f.Published)
 	if err != nil {
-		s.cfg.Logger.Warn("dashboard: form version", "form", f.Slug, "err", err)
+		s.cfg.Logger.WarnContext(ctx, "dashboard: form version", "form", f.Slug, "err", err)
 		return nil
 	}
 	var out []*schemas.Field

@@ -46,7 +46,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	if status >= 500 {
-		s.cfg.Logger.Error("admin request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "admin request failed", "method", c.Request().Method, "route", c.Path(), "err", err)
 		message = s.t(c, "err.internal")
 	}
 	if status == http.StatusTooManyRequests {
@@ -58,7 +58,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	v := s.view(c, s.statusTitle(c, status), "", &errorView{Status: status, Message: message})
 	if rerr := s.render(c, status, "error", v); rerr != nil {
-		s.cfg.Logger.Error("admin error page failed", "err", rerr)
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "admin error page failed", "err", rerr)
 		_ = c.String(status, message)
 	}
 }

@@ -96,7 +96,7 @@ func (s *Server) exportFailed(c echo.Context, format string, rows int, err error
 		c.Response().Header().Del(echo.HeaderContentDisposition)
 		return err
 	}
-	s.cfg.Logger.Error("export failed after the download started", "format", format, "rows", rows, "err", err)
+	s.cfg.Logger.ErrorContext(c.Request().Context(), "export failed after the download started", "format", format, "rows", rows, "err", err)
 	panic(http.ErrAbortHandler)
 }
 

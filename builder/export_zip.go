@@ -110,7 +110,7 @@ func (z *zipExport) add(ctx context.Context, sub *modulario.Submission) error {
 	for _, a := range sub.Attachments {
 		meta, content, err := z.s.cfg.Attachments.FindAttachment(ctx, a.ID)
 		if modulario.ErrorCode(err) == modulario.ENOTFOUND {
-			z.s.cfg.Logger.Warn("export: attachment missing", "submission", sub.ID, "attachment", a.ID)
+			z.s.cfg.Logger.WarnContext(ctx, "export: attachment missing", "submission", sub.ID, "attachment", a.ID)
 			continue
 		}
 		if err != nil {

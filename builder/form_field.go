@@ -166,6 +166,7 @@ func (s *Server) readField(c echo.Context, d *fieldData) []FieldError {
 	f.Label = trimmed(c, "label")
 	f.Help = strings.TrimSpace(c.FormValue("help"))
 	f.Placeholder = trimmed(c, "placeholder")
+	f.Prefill = f.CanPrefill && c.FormValue("prefill") == "1"
 	f.Required = c.FormValue("required") == "1"
 	f.Text = strings.TrimSpace(c.FormValue("text"))
 	var errs []FieldError

@@ -100,6 +100,8 @@ var _ = addMessages(i18n.Catalog{
 		"fe.field.page_title":           "Field «%s»",
 		"fe.field.placeholder":          "Example in the field (placeholder)",
 		"fe.field.placeholder_help":     "An example answer; it does not replace the label.",
+		"fe.field.prefill":              "Can be prefilled by a link",
+		"fe.field.prefill_help":         "A link to the form can give the value, for example …?%s=value. The citizen can change it.",
 		"fe.field.required":             "Required",
 		"fe.field.text":                 "Text to show",
 		"fe.form.not_found":             "This form does not exist.",

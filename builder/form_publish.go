@@ -32,9 +32,10 @@ type publishData struct {
 // publishProblems lists, in Italian, what stops the draft from going
 // live: an invalid document, no answerable field, no office to receive the
 // requests (or one that no longer exists), rules routing to unknown offices.
-func (s *Server) publishProblems(c echo.Context, ed *editing) ([]string, error) {
+// The editor's publish page and POST /api/v1/forms/{slug}/publish share it.
+func (s *Server) publishProblems(c echo.Context, doc *formedit.Doc) ([]string, error) {
 	var out []string
-	if err := ed.Doc.Check(); err != nil {
+	if err := doc.Check(); err != nil {
 		if !isInvalid(err) {
 			return nil, err
 		}
@@ -42,7 +43,7 @@ func (s *Server) publishProblems(c echo.Context, ed *editing) ([]string, error) 
 			out = append(out, fe.Message)
 		}
 	}
-	view := ed.Doc.View()
+	view := doc.View()
 	if view.Meta.Title == "" {
 		out = append(out, s.t(c, "fe.publish.no_title"))
 	}
@@ -88,7 +89,7 @@ func (s *Server) publishData(c echo.Context, ed *editing) (*publishData, error) 
 	if !d.HasDraft {
 		return d, nil
 	}
-	problems, err := s.publishProblems(c, ed)
+	problems, err := s.publishProblems(c, ed.Doc)
 	if err != nil {
 		return nil, err
 	}
@@ -124,17 +125,28 @@ func (s *Server) publish(c echo.Context) error {
 		}
 		return s.renderEditor(c, http.StatusUnprocessableEntity, ed, "publish", s.t(c, "fe.publish.title"), d, errs)
 	}
-	s.editMu.Lock()
-	defer s.editMu.Unlock()
-	if err := s.checkCurrent(c, ed); err != nil {
-		return err
-	}
-	form, err := s.cfg.Forms.PublishDraft(c.Request().Context(), ed.Form.Slug)
+	form, err := s.commitPublish(c, ed)
 	if err != nil {
 		return err
 	}
-	s.audit(c, "form.publish", "form:"+form.Slug, "published version "+strconv.Itoa(form.Published))
 	return s.backToEditor(c, form.Slug, "ok.fe_published", "")
+}
+
+// commitPublish makes ed's draft live and audits it, unless the form
+// changed since ed was loaded (staleError). The caller has checked
+// publishProblems.
+func (s *Server) commitPublish(c echo.Context, ed *editing) (*modulario.Form, error) {
+	s.editMu.Lock()
+	defer s.editMu.Unlock()
+	if err := s.checkCurrent(c, ed); err != nil {
+		return nil, err
+	}
+	form, err := s.cfg.Forms.PublishDraft(c.Request().Context(), ed.Form.Slug)
+	if err != nil {
+		return nil, err
+	}
+	s.audit(c, "form.publish", "form:"+form.Slug, "published version "+strconv.Itoa(form.Published))
+	return form, nil
 }
 
 // confirmData is the data of a confirmation page (no JavaScript needed).

@@ -23,6 +23,7 @@ const previewTTL = 4 * time.Hour
 // passes every role check), operators get 403.
 func (s *Server) formRoutes() {
 	s.addFormPartials()
+	s.addEmbedPanel()
 	ed := modulario.RoleEditor
 	get := func(p string, h echo.HandlerFunc) { s.route(http.MethodGet, formsPath+p, h, ed) }
 	post := func(p string, h echo.HandlerFunc) { s.route(http.MethodPost, formsPath+p, h, ed) }
@@ -109,6 +110,15 @@ func (s *Server) saveDoc(c echo.Context, ed *editing, action, detail string) err
 		return &modulario.Error{Code: modulario.EINVALID, Message: s.t(c, "fe.form.other_office"),
 			Fields: map[string]string{"/office": s.t(c, "fe.form.other_office")}}
 	}
+	return s.storeDoc(c, ed, action, detail)
+}
+
+// storeDoc stores ed's checked document as the draft and audits the save,
+// unless the form changed since ed was loaded (staleError). The editor and
+// the API (PUT /api/v1/forms/{slug}/draft) both save through it, after
+// their own permission checks.
+func (s *Server) storeDoc(c echo.Context, ed *editing, action, detail string) error {
+	m := ed.Doc.View().Meta
 	meta := modulario.Form{Slug: ed.Form.Slug, Title: m.Title, Summary: m.Summary, Category: m.Category, Office: m.Office}
 	s.editMu.Lock()
 	defer s.editMu.Unlock()

@@ -168,7 +168,7 @@ func (s *Server) inboxRows(c echo.Context, items []*modulario.Submission, dir *s
 func (s *Server) formOrNil(ctx context.Context, sub *modulario.Submission) *schemas.Form {
 	f, err := s.formVersion(ctx, sub.FormSlug, sub.Version)
 	if err != nil {
-		s.cfg.Logger.Warn("form version not loaded", "form", sub.FormSlug, "version", sub.Version, "err", err)
+		s.cfg.Logger.WarnContext(ctx, "form version not loaded", "form", sub.FormSlug, "version", sub.Version, "err", err)
 		return nil
 	}
 	return f

@@ -162,7 +162,7 @@ func (s *Server) bulkProblem(c echo.Context, sub *modulario.Submission, err erro
 	case modulario.ENOTFOUND:
 		return s.t(c, "inbox.bulk.p_missing", sub.Number)
 	}
-	s.cfg.Logger.Error("bulk action failed", "submission", sub.ID, "err", err)
+	s.cfg.Logger.ErrorContext(c.Request().Context(), "bulk action failed", "submission", sub.ID, "err", err)
 	return s.t(c, "inbox.bulk.p_error", sub.Number)
 }
 

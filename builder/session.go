@@ -102,7 +102,7 @@ func (s *Server) findSession(c echo.Context, token string) (*modulario.Session, 
 	sess, err := s.cfg.Sessions.FindSession(ctx, sessionID(token), now)
 	if err != nil {
 		if modulario.ErrorCode(err) != modulario.ENOTFOUND {
-			s.cfg.Logger.Error("find session", "err", err)
+			s.cfg.Logger.ErrorContext(ctx, "find session", "err", err)
 		}
 		return nil, nil
 	}

@@ -69,13 +69,13 @@ func (a *Appointments) Move(ctx context.Context, id uint64, bookingID string, st
 // the error, or the change goes on without e-mails).
 func (a *Appointments) load(ctx context.Context, id uint64, bookingID string) (*modulario.Submission, *modulario.Appointment, *schemas.Form) {
 	if a.Submissions == nil {
-		a.logger().Error("appointment change without notifications: no submission service")
+		a.logger().ErrorContext(ctx, "appointment change without notifications: no submission service")
 		return nil, nil, nil
 	}
 	sub, err := a.Submissions.FindSubmission(ctx, id)
 	if err != nil {
 		if modulario.ErrorCode(err) != modulario.ENOTFOUND {
-			a.logger().Error("appointment change: loading the request failed", "submission", id, "err", err)
+			a.logger().ErrorContext(ctx, "appointment change: loading the request failed", "submission", id, "err", err)
 		}
 		return nil, nil, nil
 	}
@@ -90,7 +90,7 @@ func (a *Appointments) load(ctx context.Context, id uint64, bookingID string) (*
 	}
 	f, err := a.engine().Form(ctx, sub.FormSlug, sub.Version)
 	if err != nil {
-		a.logger().Error("appointment change without notifications: form not loaded",
+		a.logger().ErrorContext(ctx, "appointment change without notifications: form not loaded",
 			"submission", id, "form", sub.FormSlug, "version", sub.Version, "err", err)
 		return nil, nil, nil
 	}

@@ -193,10 +193,10 @@ func (d *Dispatcher) Process(ctx context.Context, om *modulario.OutboxMessage) {
 		c.failed.Add(1)
 		if attempts < d.MaxAttempts && !errors.Is(err, ErrPermanent) {
 			next = d.Now().Add(d.Backoff(attempts))
-			log.Warn("notification failed, will retry", "attempt", attempts, "next", next, "error", a.Error)
+			log.Warn("notification failed, will retry", "attempt", attempts, "next", next, "error", logSafe(a.Error))
 		} else {
 			c.dead.Add(1)
-			log.Error("notification dead", "attempt", attempts, "error", a.Error)
+			log.Error("notification dead", "attempt", attempts, "error", logSafe(a.Error))
 		}
 	} else {
 		c.sent.Add(1)
@@ -323,7 +323,7 @@ func (d *Dispatcher) appointmentDetails(ctx context.Context) func(modulario.Appo
 			var err error
 			if c, err = d.Calendars.FindCalendar(ctx, ap.Calendar); err != nil {
 				if modulario.ErrorCode(err) != modulario.ENOTFOUND {
-					d.Logger.Warn("loading an appointment's calendar failed", "calendar", ap.Calendar, "error", err)
+					d.Logger.WarnContext(ctx, "loading an appointment's calendar failed", "calendar", ap.Calendar, "error", err)
 				}
 				c = nil
 			}

@@ -51,7 +51,7 @@ func (w *Workflow) Apply(ctx context.Context, id uint64, c modulario.Change) (*m
 		}
 		out, err := w.Rules.Evaluate(ctx, modulario.EventStatusChanged, &next)
 		if err != nil {
-			w.logger().Error("status rules not applied; change stored without notifications",
+			w.logger().ErrorContext(ctx, "status rules not applied; change stored without notifications",
 				"submission", id, "form", sub.FormSlug, "version", sub.Version, "err", err)
 		} else {
 			outbox = out.Messages
@@ -89,7 +89,7 @@ func (w *Workflow) cancelledAppointments(ctx context.Context, sub *modulario.Sub
 	}
 	f, err := fl.Form(ctx, sub.FormSlug, sub.Version)
 	if err != nil {
-		w.logger().Error("closing the request: appointment cancellations not notified",
+		w.logger().ErrorContext(ctx, "closing the request: appointment cancellations not notified",
 			"submission", sub.ID, "form", sub.FormSlug, "version", sub.Version, "err", err)
 		return nil
 	}

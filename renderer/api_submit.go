@@ -115,7 +115,7 @@ func (s *Server) deleteAttachments(ctx context.Context, list []modulario.Attachm
 	ctx = context.WithoutCancel(ctx)
 	for _, a := range list {
 		if err := s.cfg.Attachments.DeleteAttachment(ctx, a.ID); err != nil {
-			s.cfg.Logger.Error("delete attachment of a failed request", "id", a.ID, "err", err)
+			s.cfg.Logger.ErrorContext(ctx, "delete attachment of a failed request", "id", a.ID, "err", err)
 		}
 	}
 }

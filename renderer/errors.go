@@ -39,14 +39,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	if errors.Is(err, context.Canceled) {
 		// The client went away: nobody reads the answer, nothing failed.
-		s.cfg.Logger.Debug("request canceled", "method", c.Request().Method, "route", c.Path())
+		s.cfg.Logger.DebugContext(c.Request().Context(), "request canceled", "method", c.Request().Method, "route", c.Path())
 		return
 	}
 	lang := langOf(c)
 	status, message := s.classify(err, lang)
 	if status >= 500 {
 		// The route pattern, not the URL: URLs carry draft and tracking tokens.
-		s.cfg.Logger.Error("request failed", "method", c.Request().Method,
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "request failed", "method", c.Request().Method,
 			"route", c.Path(), "err", err)
 	}
 	if status >= 500 && status != http.StatusServiceUnavailable { // 503 says "try again later" itself
@@ -63,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	p := s.newPage(c, statusTitle(lang, status), &errorView{Status: status, Message: message})
 	if rerr := s.render(c, status, "error", p); rerr != nil {
-		s.cfg.Logger.Error("error page failed", "err", rerr)
+		s.cfg.Logger.ErrorContext(c.Request().Context(), "error page failed", "err", rerr)
 		_ = c.String(status, message)
 	}
 }

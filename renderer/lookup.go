@@ -83,7 +83,7 @@ func (s *Server) lookupSubmit(c echo.Context) error {
 	}
 	if s.lookups.allow(c.RealIP(), v.Number, s.cfg.Now()) {
 		if err := s.sendTrackingLink(c.Request().Context(), v.Number, v.Contact); err != nil {
-			s.cfg.Logger.Error("lookup: tracking link not queued", "err", err)
+			s.cfg.Logger.ErrorContext(c.Request().Context(), "lookup: tracking link not queued", "err", err)
 		}
 	}
 	v.Done, v.Number, v.Contact = msg.T(lang, "lookup.done"), "", ""

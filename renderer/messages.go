@@ -11,6 +11,7 @@ var msg = i18n.Catalog{
 		"nav.tagline":       "Servizi online",
 		"nav.breadcrumb":    "Percorso di navigazione",
 		"nav.back_home":     "Torna ai servizi",
+		"embed.new_window":  "(si apre in una nuova finestra)",
 		"page.error_prefix": "Errore: ",
 
 		"footer.privacy":       "Informativa privacy",
@@ -181,6 +182,7 @@ var msg = i18n.Catalog{
 		"nav.tagline":       "Online services",
 		"nav.breadcrumb":    "Breadcrumb",
 		"nav.back_home":     "Back to services",
+		"embed.new_window":  "(opens in a new window)",
 		"page.error_prefix": "Error: ",
 
 		"footer.privacy":       "Privacy notice",

@@ -17,6 +17,8 @@ type privacyView struct {
 	// NextURL, when set, is step 1 of a draft whose notice was already
 	// accepted: the page shows the consent given and an "Avanti" link.
 	NextURL string
+	// Prefill are the hidden inputs carrying a link's prefill values.
+	Prefill []prefillHidden
 }
 
 // privacyPage shows the form's privacy notice with the consent checkbox.
@@ -45,17 +47,21 @@ func (s *Server) draftPrivacyPage(c echo.Context) error {
 
 // privacySubmit starts a draft once the citizen consents.
 func (s *Server) privacySubmit(c echo.Context) error {
-	form, _, err := s.publishedForm(c, c.Param("slug"))
+	form, compiled, err := s.publishedForm(c, c.Param("slug"))
 	if err != nil {
 		return err
 	}
 	if c.FormValue("consenso") != "1" {
 		return s.renderPrivacy(c, http.StatusUnprocessableEntity, msg.T(langOf(c), "privacy.required"))
 	}
+	data, err := s.prefillDraft(c, compiled)
+	if err != nil {
+		return err
+	}
 	d := &modulario.Draft{
 		FormSlug:  form.Slug,
 		Version:   form.Published,
-		Data:      []byte("{}"),
+		Data:      data,
 		Consent:   true,
 		Step:      1,
 		ExpiresAt: s.cfg.Now().Add(s.cfg.DraftTTL),
@@ -74,6 +80,7 @@ func (s *Server) renderPrivacy(c echo.Context, status int, errMsg string) error 
 	def := compiled.Def
 	p := s.newPage(c, msg.T(langOf(c), "privacy.title")+": "+def.Title, &privacyView{
 		Def: def, Action: link(c, "/servizi/"+form.Slug+"/privacy"), Error: errMsg,
+		Prefill: prefillInputs(s.prefillOf(c, compiled)),
 	})
 	if errMsg != "" {
 		p.Title = p.T("page.error_prefix") + p.Title

@@ -69,6 +69,10 @@ type Config struct {
 	// TrustProxy takes the client address (lookup rate limit) from
 	// X-Forwarded-For; only behind the comune's own reverse proxy.
 	TrustProxy bool
+	// EmbedOrigins are the comune's sites allowed to show the forms in an
+	// iframe ("https://www.comune.example"): the frame-ancestors of pages
+	// in embed mode. Empty keeps frame-ancestors 'none' everywhere.
+	EmbedOrigins []string
 	// HoldsPerIP limits the slot holds one client address may take on the
 	// form steps in 10 minutes: 0 means 10, negative means no limit. The
 	// JSON API is not limited (back offices post from one address).
@@ -91,6 +95,8 @@ type Server struct {
 	lookups *lookupLimiter
 	// holds limits the slot holds per client address; nil: no limit.
 	holds *holdLimiter
+	// embedCSP is the Content-Security-Policy of pages in embed mode.
+	embedCSP string
 }
 
 // New validates cfg, parses templates and builds the routes.
@@ -117,9 +123,13 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HoldsPerIP == 0 {
 		cfg.HoldsPerIP = defaultHoldsPerIP
 	}
+	var err error
 	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter(), holds: newHoldLimiter(cfg.HoldsPerIP)}
 	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
 		s.loc = loc
+	}
+	if s.embedCSP, err = embedPolicy(cfg.EmbedOrigins); err != nil {
+		return nil, err
 	}
 	pages, err := s.parseTemplates()
 	if err != nil {
@@ -144,7 +154,8 @@ func (s *Server) routes() *echo.Echo {
 	if s.cfg.TrustProxy {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
-	e.Use(web.RemoveMultipart, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang)
+	e.Use(web.RecordRoute) // route pattern for the access log and metrics (see web.Observe)
+	e.Use(web.RemoveMultipart, embedMode, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang)
 
 	// Every page answers HEAD too (monitoring, link checkers); net/http
 	// drops the body of HEAD responses.
@@ -162,6 +173,8 @@ func (s *Server) routes() *echo.Echo {
 	get("/accessibilita", s.legalPage("accessibility"))
 	get("/note-legali", s.legalPage("legal"))
 
+	get("/embed.js", s.embedScript)
+	get(embedPrefix+":slug", s.embedStart)
 	get("/servizi/:slug", s.servicePage)
 	get("/servizi/:slug/privacy", s.privacyPage)
 	e.POST("/servizi/:slug/privacy", s.privacySubmit)

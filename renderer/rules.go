@@ -16,7 +16,7 @@ func (s *Server) applyRules(ctx context.Context, sub *modulario.Submission) []*m
 	}
 	out, err := s.cfg.Rules.Evaluate(ctx, modulario.EventReceived, sub)
 	if err != nil {
-		s.cfg.Logger.Error("rules not applied; submission stored with default routing",
+		s.cfg.Logger.ErrorContext(ctx, "rules not applied; submission stored with default routing",
 			"form", sub.FormSlug, "version", sub.Version, "err", err)
 		return nil
 	}

@@ -21,7 +21,8 @@ func (s *Server) servicePage(c echo.Context) error {
 		return err
 	}
 	def := compiled.Def
-	p := s.newPage(c, def.Title, &serviceView{Def: def, StartURL: link(c, "/servizi/"+form.Slug+"/privacy")})
+	start := "/servizi/" + form.Slug + "/privacy" + prefillQuery(s.prefillFromQuery(c, compiled))
+	p := s.newPage(c, def.Title, &serviceView{Def: def, StartURL: link(c, start)})
 	p.Breadcrumb = append(p.Breadcrumb,
 		crumb{Label: p.T("nav.services"), URL: p.U("/")}, crumb{Label: def.Title})
 	return s.render(c, http.StatusOK, "service", p)

@@ -35,7 +35,7 @@ func (s *Server) siteSettings(ctx context.Context) *modulario.Settings {
 	}
 	st, err := s.cfg.Settings.Settings(ctx)
 	if err != nil || st == nil {
-		s.cfg.Logger.Error("settings unavailable", "err", err)
+		s.cfg.Logger.ErrorContext(ctx, "settings unavailable", "err", err)
 		if c.val != nil {
 			return c.val
 		}
@@ -76,7 +76,7 @@ func (s *Server) site(ctx context.Context) *siteView {
 		if u, err := s.cfg.Assets.PrimaryCSSURL(st.PrimaryColor); err == nil {
 			v.PrimaryCSS = u
 		} else {
-			s.cfg.Logger.Warn("primary colour ignored", "err", err)
+			s.cfg.Logger.WarnContext(ctx, "primary colour ignored", "err", err)
 		}
 	}
 	return v

@@ -105,17 +105,21 @@ func fieldLabel(f *schemas.Form, pointer string) string {
 // savedView is the data of the "saved for later" page.
 type savedView struct {
 	FormTitle string
-	ResumeURL string
-	ExpiresAt string
+	// ResumeURL is the link to keep, to open later outside any embedding;
+	// ContinueURL goes on now, in the same window.
+	ResumeURL   string
+	ContinueURL string
+	ExpiresAt   string
 }
 
 // renderSaved shows the resume link of a draft saved for later (C.SE.1.6).
 func (s *Server) renderSaved(c echo.Context, ss *session, n int) error {
 	lang := langOf(c)
 	v := &savedView{
-		FormTitle: ss.Form.Def.Title,
-		ResumeURL: s.absURL(c, link(c, ss.stepPath(n))),
-		ExpiresAt: s.dateTime(ss.Draft.ExpiresAt),
+		FormTitle:   ss.Form.Def.Title,
+		ResumeURL:   s.absURL(c, topLink(c, ss.stepPath(n))),
+		ContinueURL: link(c, ss.stepPath(n)),
+		ExpiresAt:   s.dateTime(ss.Draft.ExpiresAt),
 	}
 	p := s.newPage(c, msg.T(lang, "saved.title"), v)
 	return s.render(c, http.StatusOK, "saved", p)

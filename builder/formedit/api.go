@@ -92,6 +92,11 @@ type Meta struct {
 	Confirmation string // Markdown
 	// DeadlineDays is "deadline_days": days to conclude a request, 0 none.
 	DeadlineDays int
+	// RetentionMonths and RetentionAction are "retention": months after
+	// closing when concluded requests are deleted or anonymised
+	// ("delete", "anonymise"); 0 and "" for none.
+	RetentionMonths int
+	RetentionAction string
 }
 
 // FieldView is one field as the editor shows it.
@@ -116,6 +121,10 @@ type FieldView struct {
 	Text        string   // Markdown of a testo-informativo
 	// Calendars are the calendar slugs an appuntamento field books.
 	Calendars []string
+	// Prefill is "precompilabile da link" (ui "prefill"); CanPrefill says
+	// whether the field may have it (top-level, visible, a simple type).
+	Prefill    bool
+	CanPrefill bool
 	// Condition is "mostra solo se"; nil means always shown.
 	Condition *Condition
 	// Children are the fields of an indirizzo, gruppo or gruppo-ripetibile.

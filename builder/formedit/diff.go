@@ -165,6 +165,7 @@ func fieldChanges(out []Change, x, y placed) []Change {
 	out = change(out, what+msg.T("it", "diff.required"), yesNo(a.Required), yesNo(b.Required))
 	out = change(out, what+msg.T("it", "diff.help"), a.Help, b.Help)
 	out = change(out, what+msg.T("it", "diff.placeholder"), a.Placeholder, b.Placeholder)
+	out = change(out, what+msg.T("it", "diff.prefill"), yesNo(a.Prefill), yesNo(b.Prefill))
 	out = change(out, what+msg.T("it", "diff.text"), a.Text, b.Text)
 	out = change(out, what+msg.T("it", "diff.options"), optionList(a.Options), optionList(b.Options))
 	out = change(out, what+msg.T("it", "diff.limits"), limits(a), limits(b))

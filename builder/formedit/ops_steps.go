@@ -38,6 +38,8 @@ func (d *Doc) SetMeta(m Meta) error {
 	r.set("privacy", m.Privacy)
 	r.setOrDel("confirmation", m.Confirmation, m.Confirmation == "")
 	r.setOrDel("deadline_days", num(m.DeadlineDays), m.DeadlineDays == 0)
+	none := m.RetentionAction == "" && m.RetentionMonths == 0
+	r.setOrDel("retention", objectOf("months", num(m.RetentionMonths), "action", m.RetentionAction), none)
 	return nil
 }
 
@@ -47,7 +49,8 @@ func (d *Doc) meta() Meta {
 	return Meta{Slug: r.str("slug"), Title: r.str("title"), Summary: r.str("summary"),
 		Description: r.str("description"), Requirements: r.str("requirements"), Category: r.str("category"),
 		Office: r.str("office"), Privacy: r.str("privacy"), Confirmation: r.str("confirmation"),
-		DeadlineDays: deref(intKw(r, "deadline_days"))}
+		DeadlineDays:    deref(intKw(r, "deadline_days")),
+		RetentionMonths: deref(intKw(r.obj("retention"), "months")), RetentionAction: r.obj("retention").str("action")}
 }
 
 // deref is *p, or 0 for nil.

@@ -46,6 +46,7 @@ func (d *Doc) UpdateField(path string, f FieldView) error {
 		setRequired(s.parent, s.name, true)
 	}
 	applyLimits(f, s.prop, u)
+	applyPrefill(f, path, s.prop, u)
 	if f.Type == TypeAppointment {
 		cals, _ := checkCalendars(f.Calendars) // checked by checkUpdate
 		u.set("calendars", strs(cals))

@@ -90,6 +90,7 @@ func (d *Doc) propView(path string, s slot) FieldView {
 	if fv.Label == "" {
 		fv.Label = s.name
 	}
+	fv.Prefill, fv.CanPrefill = u.get("prefill") == true, canPrefill(path, t, p, u)
 	if family(t) == "choice" {
 		fv.Options = options(choiceHolder(p))
 	}

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/modulario/modulario/renderer"
 )
 
 // envPrefix starts the environment variable of every setting: flag
@@ -36,7 +38,11 @@ type Config struct {
 	WriteTimeout      time.Duration
 	IdleTimeout       time.Duration
 	ShutdownTimeout   time.Duration
+	// EmbedOrigins are the comune's sites allowed to show the forms in an
+	// iframe (frame-ancestors of embed pages); empty: embedding is off.
+	EmbedOrigins []string
 	NotifyConfig
+	MetricsConfig
 }
 
 // DefaultConfig returns the built-in defaults. BaseURL stays empty: it is
@@ -49,7 +55,7 @@ func DefaultConfig() Config {
 		DraftTTL:          720 * time.Hour,
 		MaxBody:           25 << 20,
 		LogLevel:          "info",
-		LogFormat:         "text",
+		LogFormat:         "json", // one object per line for log collectors; text for a terminal
 		ReadHeaderTimeout: 10 * time.Second,
 		// The read timeout covers the whole body: a 25 MB upload over a slow
 		// mobile uplink needs minutes. Slow headers are cut by ReadHeaderTimeout.
@@ -82,7 +88,9 @@ func registerServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.DurationVar(&c.WriteTimeout, "write-timeout", c.WriteTimeout, "time allowed to write a response")
 	fs.DurationVar(&c.IdleTimeout, "idle-timeout", c.IdleTimeout, "how long an idle keep-alive connection stays open")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time allowed for requests in flight at shutdown")
+	fs.Var((*listFlag)(&c.EmbedOrigins), "embed-origins", "comma-separated `origins` of the comune's sites allowed to embed the forms (for example https://www.comune.example)")
 	registerNotifyFlags(fs, &c.NotifyConfig)
+	registerMetricsFlags(fs, &c.MetricsConfig)
 }
 
 // registerDataDir binds only the data directory (form subcommands need no more).
@@ -210,7 +218,13 @@ func (c *Config) Validate() error {
 			bad(d.name, "must be a positive duration such as 30s or 720h, not %s", d.v)
 		}
 	}
+	for _, o := range c.EmbedOrigins {
+		if err := renderer.CheckEmbedOrigin(o); err != nil {
+			bad("embed-origins", "%v", err)
+		}
+	}
 	c.NotifyConfig.validate(bad)
+	c.MetricsConfig.validate(c.Addr, bad)
 	return errors.Join(errs...)
 }
 

@@ -27,9 +27,17 @@ const usageText = `Modulario: forms and service pages for Italian comuni.
 
 Usage:
   modulario serve [flags]                    serve the citizen site
-  modulario form validate FILE...            check form definitions
-  modulario form import [--publish] FILE...  create or update forms from definitions
-  modulario form export SLUG                 print a form's definition (draft, else published)
+  modulario form validate PATH...            check form definitions (files, or folders of *.json)
+  modulario form import [--dry-run] [--publish] PATH...
+                                             create or update forms from definitions
+  modulario form export [--dir DIR] [--all | SLUG...]
+                                             print a form's definition, or write DIR/SLUG.json files
+  modulario form diff [--against draft|published] PATH...
+                                             changes between files and stored forms (exit 1 if any)
+  modulario page validate PATH...            check page files (files, or folders of *.md)
+  modulario page import [--dry-run] PATH...  create or update landing pages from Markdown files
+  modulario page export [--dir DIR] [--all | SLUG...]
+                                             print a page as Markdown, or write DIR/SLUG.md files
   modulario calendar import FILE...          create or update appointment calendars from JSON
   modulario calendar export SLUG | list      print a calendar as JSON; list calendars
   modulario office add --name N --email A[,B] [--pec P] SLUG
@@ -45,14 +53,19 @@ Usage:
   modulario user list | remove EMAIL         list or remove staff accounts
   modulario user passwd EMAIL                set a new password (stdin, or prompted); signs the user out
   modulario user set-role EMAIL ROLE         change an account's role
-  modulario token create --office SLUG [--office SLUG2]... --scope read|write NAME
-                                             create an API token for /api/v1 (prints its secret once)
+  modulario token create --office SLUG [--office SLUG2]... --scope read|write [--pages] NAME
+                                             create an API token for /api/v1 (prints its secret once);
+                                             --pages also lets it read and manage landing pages
   modulario token list | revoke ID           list API tokens or revoke one for good
+  modulario backup FILE                      write a consistent copy of the database (also while serving)
+  modulario restore FILE [--force]           check a backup and make it the database (server stopped)
+  modulario retention run [--dry-run]        apply the forms' retention policies now (the server does it daily)
   modulario dev seed --submissions N         fill the store with fake submissions (benchmarks)
   modulario version                          print the version
   modulario help                             print this help
 
-office, webhook, outbox, user, token and calendar list/export work while the server runs: they go through its admin socket.
+office, webhook, outbox, user, token, backup, retention, calendar list/export and form/page import,
+export and diff work while the server runs: they go through its admin socket.
 Every flag of serve is also an environment variable: --data-dir <-> MODULARIO_DATA_DIR.
 A flag wins over the environment, which wins over the default.
 Run "modulario serve -h" for the list of settings.
@@ -89,10 +102,14 @@ func run(ctx context.Context, args []string, e env) int {
 		return runServe(ctx, args[1:], e)
 	case "form":
 		return runForm(ctx, args[1:], e)
+	case "page":
+		return runPage(ctx, args[1:], e)
 	case "calendar":
 		return runCalendar(ctx, args[1:], e)
-	case "office", "webhook", "outbox", "user", "token":
+	case "office", "webhook", "outbox", "user", "token", "backup", "retention":
 		return adminCommands[args[0]](ctx, args[1:], e)
+	case "restore":
+		return runRestore(ctx, args[1:], e)
 	case "dev":
 		return runDev(ctx, args[1:], e)
 	case "version", "--version", "-version":
@@ -104,15 +121,6 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 	fmt.Fprintf(e.stderr, "unknown command %q\n\n%s", args[0], usageText)
 	return exitUsage
-}
-
-// runForm dispatches the form subcommands.
-func runForm(ctx context.Context, args []string, e env) int {
-	return dispatch(ctx, "form", args, e, map[string]func(context.Context, []string, env) int{
-		"validate": func(_ context.Context, args []string, e env) int { return runFormValidate(args, e) },
-		"import":   runFormImport,
-		"export":   runFormExport,
-	})
 }
 
 // newFlagSet returns a FlagSet that reports errors to e.stderr instead of exiting.

@@ -48,17 +48,6 @@ func runServe(ctx context.Context, args []string, e env) int {
 	return exitOK
 }
 
-// newLogger builds the process logger. Handlers log request metadata only,
-// never answers or other personal data.
-func newLogger(w io.Writer, cfg Config) *slog.Logger {
-	level, _ := parseLevel(cfg.LogLevel)
-	opts := &slog.HandlerOptions{Level: level}
-	if cfg.LogFormat == "json" {
-		return slog.New(slog.NewJSONHandler(w, opts))
-	}
-	return slog.New(slog.NewTextHandler(w, opts))
-}
-
 // serve wires storage, assets and the renderer, then serves HTTP until ctx ends.
 func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Writer) error {
 	assets, err := themes.LoadAssets()
@@ -74,7 +63,11 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	defer func() {
 		if err := st.Close(); err != nil {
 			logger.Error("closing database", "err", err)
+			return
 		}
+		// The last line of a clean stop: operators and the SIGTERM test
+		// look for it.
+		logger.Info("database closed")
 	}()
 	if cfg.Demo {
 		if err := seedDemo(ctx, st, logger); err != nil {
@@ -84,6 +77,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 			return fmt.Errorf("seeding demo staff: %w", err)
 		}
 	}
+	m := newMetrics(storage.NewOutboxService(st.db), st.db)
+	st.Submissions = m.countSubmissions(st.Submissions)
 	previewKey, err := loadPreviewKey(cfg.DataDir)
 	if err != nil {
 		return err
@@ -117,6 +112,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 		DraftTTL:     cfg.DraftTTL,
 		MaxBodyBytes: int64(cfg.MaxBody),
 		TrustProxy:   cfg.TrustProxy,
+		EmbedOrigins: cfg.EmbedOrigins,
 		Now:          time.Now,
 		Logger:       logger,
 	})
@@ -131,11 +127,17 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	ready := readyHandler(storage.NewOutboxService(st.db), cfg.DataDir, logger)
-	srv := newHTTPServer(cfg, withReadiness(ready, splitSites(staff, handler)), logger)
+	ready := drainOn(ctx.Done(), readyHandler(storage.NewOutboxService(st.db), cfg.DataDir, logger))
+	srv := newHTTPServer(cfg, mainHandler(cfg, m, ready, staff, handler, logger), logger)
+	stopMetrics, err := startMetricsServer(ctx, cfg, m, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	// Background work stops before the database closes (defers run last
 	// in, first out).
-	defer startBackground(ctx, cfg, st, newDispatcher(cfg, st, channels, logger), logger)()
+	defer startBackground(ctx, cfg, st, newDispatcher(cfg, st, channels, jobLogger(logger, "outbox dispatcher")), logger)()
 
 	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
 	fmt.Fprintf(stdout, "Modulario is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
@@ -236,7 +238,8 @@ func purgeHolds(ctx context.Context, bookings holdPurger, interval time.Duration
 
 // startBackground runs the draft, session and slot hold purges, the
 // outbox dispatcher and the admin socket until the returned stop function
-// is called (or ctx ends); stop waits for them, so in-flight sends finish before the database closes.
+// is called (or ctx ends); stop waits for them up to the shutdown timeout,
+// so in-flight sends finish before the database closes.
 func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispatcher, logger *slog.Logger) (stop func()) {
 	bg, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
@@ -245,23 +248,26 @@ func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispa
 		go func() {
 			defer wg.Done()
 			if err := fn(bg); err != nil {
-				logger.Error(name+" stopped", "err", err)
+				jobLogger(logger, name).Error("background job stopped", "err", err)
 			}
 		}()
 	}
 	run("draft purge", func(ctx context.Context) error {
-		purgeDrafts(ctx, st.Drafts, purgeInterval, logger)
+		purgeDrafts(ctx, st.Drafts, purgeInterval, jobLogger(logger, "draft purge"))
 		return nil
 	})
 	run("session purge", func(ctx context.Context) error {
-		purgeSessions(ctx, st.Sessions, purgeInterval, logger)
+		purgeSessions(ctx, st.Sessions, purgeInterval, jobLogger(logger, "session purge"))
 		return nil
 	})
 	run("hold purge", func(ctx context.Context) error {
-		purgeHolds(ctx, st.Bookings, holdPurgeInterval, logger)
+		purgeHolds(ctx, st.Bookings, holdPurgeInterval, jobLogger(logger, "hold purge"))
 		return nil
 	})
 	run("outbox dispatcher", d.Run)
-	run("admin socket", func(ctx context.Context) error { return serveAdminSocket(ctx, cfg.DataDir, st, logger) })
-	return func() { cancel(); wg.Wait() }
+	run("retention", retentionLoop(st, jobLogger(logger, "retention")))
+	run("admin socket", func(ctx context.Context) error {
+		return serveAdminSocket(ctx, cfg.DataDir, st, jobLogger(logger, "admin socket"))
+	})
+	return func() { cancel(); waitBackground(&wg, cfg.ShutdownTimeout, logger) }
 }
