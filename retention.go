@@ -33,8 +33,16 @@ func (p RetentionPolicy) Valid() bool {
 	return p.Months > 0 && (p.Action == RetentionDelete || p.Action == RetentionAnonymise)
 }
 
-// Cutoff is the closing time before which a request falls under p at now.
-func (p RetentionPolicy) Cutoff(now time.Time) time.Time { return now.AddDate(0, -p.Months, 0) }
+// Cutoff is the closing time before which a request falls under p at now:
+// the same day and time Months months earlier, or the last day of that
+// month when it is shorter (31 March minus one month is 28 or 29
+// February, never 3 March: a request is never removed early).
+func (p RetentionPolicy) Cutoff(now time.Time) time.Time {
+	y, m, d := now.Date()
+	first := time.Date(y, m-time.Month(p.Months), 1, now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), now.Location())
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d, last)-1)
+}
 
 // RetentionResult counts what one retention run did to one form.
 type RetentionResult struct {

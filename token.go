@@ -24,7 +24,8 @@ func (s TokenScope) Valid() bool { return s == ScopeRead || s == ScopeWrite }
 type APIToken struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
-	// Offices the token may see; at least one.
+	// Offices the token may see; at least one unless Pages. A token with
+	// Pages and no office sees no requests and no forms.
 	Offices []string   `json:"offices"`
 	Scope   TokenScope `json:"scope"`
 	// Pages lets the token read landing pages, published or not, and, with
@@ -52,8 +53,8 @@ func (t *APIToken) CanSeeOffice(slug string) bool {
 type TokenService interface {
 	// CreateToken assigns ID, CreatedAt and Hash, stores t and returns the
 	// secret ("mod_" followed by 43 URL-safe characters), which is never
-	// stored. Returns EINVALID for an empty name, no office, an unknown
-	// office or a bad scope.
+	// stored. Returns EINVALID for an empty name, no office (unless
+	// Pages), an unknown office or a bad scope.
 	CreateToken(ctx context.Context, t *APIToken) (secret string, err error)
 	// AuthenticateToken returns the live token whose secret this is and
 	// records LastUsedAt (at most once a minute). Returns EUNAUTHORIZED,

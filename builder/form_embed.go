@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/builder/formedit"
 	"github.com/modulario/modulario/i18n"
 )
 
@@ -28,6 +29,11 @@ type embedPanelView struct {
 	// Published is false until the form has a published version: the
 	// snippet works only after publishing.
 	Published bool
+	// PrefillName is the first field that may be prefilled by a link
+	// ("" when the form has none) and PrefillValue, when it is a choice,
+	// its first option's value (URL-encoded, for data-parametri); the
+	// panel's example is built from them.
+	PrefillName, PrefillValue string
 }
 
 // addEmbedPanel parses the embed panel into the form editor's page.
@@ -46,16 +52,39 @@ func (s *Server) addEmbedPanel() {
 	}
 }
 
-// embedPanel builds the panel of form f.
-func (s *Server) embedPanel(f *modulario.Form) *embedPanelView {
+// embedPanel builds the panel of form f, whose editor shows view.
+func (s *Server) embedPanel(f *modulario.Form, view *formedit.View) *embedPanelView {
 	base := strings.TrimRight(s.cfg.BaseURL, "/")
 	slug := url.PathEscape(f.Slug)
-	return &embedPanelView{
+	p := &embedPanelView{
 		Snippet:   embedSnippet(base, f.Slug, f.Title),
 		Direct:    base + "/servizi/" + slug,
 		Origins:   s.cfg.EmbedOrigins,
 		Published: f.Published > 0,
 	}
+	p.PrefillName, p.PrefillValue = prefillExample(view)
+	return p
+}
+
+// prefillExample returns the first top-level field of view that may be
+// prefilled by a link, URL-encoded, and, for a choice, its first option's
+// value: the data-parametri example then works for this very form.
+func prefillExample(view *formedit.View) (name, value string) {
+	if view == nil {
+		return "", ""
+	}
+	for _, st := range view.Steps {
+		for _, fv := range st.Fields {
+			if !fv.Prefill || !fv.CanPrefill {
+				continue
+			}
+			if len(fv.Options) > 0 {
+				value = url.QueryEscape(fv.Options[0].Value)
+			}
+			return url.QueryEscape(fv.Name), value
+		}
+	}
+	return "", ""
 }
 
 // embedSnippet is the HTML that embeds a form with /embed.js: a plain link
@@ -80,7 +109,9 @@ var _ = addMessages(i18n.Catalog{
 		"fe.embed.origins":     "Siti abilitati a incorporare il modulo:",
 		"fe.embed.no_origins":  "Per incorporare il modulo, l'amministratore deve indicare i siti del Comune in MODULARIO_EMBED_ORIGINS.",
 		"fe.embed.unpublished": "Il modulo non è ancora pubblicato: il codice funzionerà dopo la pubblicazione.",
-		"fe.embed.prefill":     "Per precompilare i campi che lo consentono, aggiungi allo script l'attributo data-parametri, per esempio data-parametri=\"tipo=acqua\".",
+		"fe.embed.prefill":     "Per precompilare i campi che lo consentono, aggiungi allo script l'attributo data-parametri, per esempio data-parametri=\"%s\".",
+		"fe.embed.value":       "valore",
+		"fe.embed.no_prefill":  "campo=valore",
 		"fe.embed.fallback":    "Compila il modulo «%s»",
 	},
 	"en": {
@@ -91,7 +122,9 @@ var _ = addMessages(i18n.Catalog{
 		"fe.embed.origins":     "Sites allowed to embed the form:",
 		"fe.embed.no_origins":  "To embed the form, an administrator must list the comune's sites in MODULARIO_EMBED_ORIGINS.",
 		"fe.embed.unpublished": "The form is not published yet: the code will work once it is published.",
-		"fe.embed.prefill":     "To prefill the fields that allow it, add a data-parametri attribute to the script, for example data-parametri=\"tipo=acqua\".",
+		"fe.embed.prefill":     "To prefill the fields that allow it, add a data-parametri attribute to the script, for example data-parametri=\"%s\".",
+		"fe.embed.value":       "value",
+		"fe.embed.no_prefill":  "field=value",
 		"fe.embed.fallback":    "Compila il modulo «%s»",
 	},
 })

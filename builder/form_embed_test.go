@@ -3,6 +3,7 @@ package builder_test
 import (
 	"html"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -24,7 +25,9 @@ func TestFormEmbedPanel(t *testing.T) {
 		">"+html.EscapeString(snippet)+"</textarea>",
 		`href="http://example.test/servizi/`+slug+`"`,
 		"l&#39;amministratore deve indicare i siti del Comune in MODULARIO_EMBED_ORIGINS",
-		"non è ancora pubblicato")
+		"non è ancora pubblicato",
+		`aria-describedby="incorpora-parametri">`, `id="incorpora-parametri"`,
+		"per esempio data-parametri=&#34;campo=valore&#34;.")
 	if strings.Contains(body, "<b>subito</b>") || strings.Contains(body, `"gas"`) {
 		t.Error("the title reaches the page unescaped")
 	}
@@ -39,4 +42,17 @@ func TestFormEmbedPanel(t *testing.T) {
 	if strings.Contains(body, "MODULARIO_EMBED_ORIGINS") {
 		t.Error("note about missing origins shown although origins are configured")
 	}
+
+	// The example uses this form's first prefill field and, for a choice,
+	// its first option's value.
+	tipo, dettagli := choiceForm(t, c2, slug)
+	res, body = c2.post("/admin/moduli/"+slug+"/campi/"+dettagli, url.Values{"label": {"Dettagli"}, "prefill": {"1"}})
+	wantStatus(t, "prefill text", res, body, http.StatusSeeOther)
+	_, body = c2.get("/admin/moduli/" + slug)
+	wantContains(t, "text prefill", body, "data-parametri=&#34;"+dettagli+"=valore&#34;.")
+	res, body = c2.post("/admin/moduli/"+slug+"/campi/"+tipo, url.Values{"label": {"Tipo"}, "prefill": {"1"},
+		"opt_rows": {"2"}, "opt_label_0": {"Perdita"}, "opt_label_1": {"Altro"}})
+	wantStatus(t, "prefill choice", res, body, http.StatusSeeOther)
+	_, body = c2.get("/admin/moduli/" + slug)
+	wantContains(t, "choice prefill", body, "data-parametri=&#34;"+tipo+"=perdita&#34;.")
 }

@@ -101,7 +101,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.field.placeholder":          "Esempio nel campo (placeholder)",
 		"fe.field.placeholder_help":     "Un esempio di risposta; non sostituisce l'etichetta.",
 		"fe.field.prefill":              "Precompilabile da link",
-		"fe.field.prefill_help":         "Un link al modulo può indicare il valore, per esempio …?%s=valore. Il cittadino può cambiarlo.",
+		"fe.field.prefill_help":         "Un link al modulo può indicare il valore, per esempio …?%s=valore. Per i campi a scelta il link porta il valore dell'opzione, non il suo testo. Il cittadino può cambiarlo. Non usarlo per dati personali: i link finiscono nella cronologia del browser.",
 		"fe.field.required":             "Obbligatorio",
 		"fe.field.text":                 "Testo da mostrare",
 		"fe.form.not_found":             "Il modulo richiesto non esiste.",

@@ -101,7 +101,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.field.placeholder":          "Example in the field (placeholder)",
 		"fe.field.placeholder_help":     "An example answer; it does not replace the label.",
 		"fe.field.prefill":              "Can be prefilled by a link",
-		"fe.field.prefill_help":         "A link to the form can give the value, for example …?%s=value. The citizen can change it.",
+		"fe.field.prefill_help":         "A link to the form can give the value, for example …?%s=value. For choice fields the link carries the option's value, not its text. The citizen can change it. Do not use it for personal data: links end up in the browser history.",
 		"fe.field.required":             "Required",
 		"fe.field.text":                 "Text to show",
 		"fe.form.not_found":             "This form does not exist.",

@@ -17,7 +17,8 @@ func TestFormFieldPrefillOption(t *testing.T) {
 	res, body := c.get(page)
 	wantStatus(t, "choice page", res, body, http.StatusOK)
 	wantContains(t, "choice page", body, `id="prefill" name="prefill" value="1" aria-describedby="prefill-help"`,
-		"Precompilabile da link", "per esempio …?"+tipo+"=valore. Il cittadino può cambiarlo.")
+		"Precompilabile da link", "per esempio …?"+tipo+"=valore.",
+		"Per i campi a scelta il link porta il valore dell&#39;opzione, non il suo testo.", "Non usarlo per dati personali: i link finiscono nella cronologia del browser.")
 
 	choice := url.Values{"label": {"Tipo"}, "opt_rows": {"2"}, "opt_label_0": {"Perdita"}, "opt_label_1": {"Altro"}}
 	on := url.Values{"prefill": {"1"}}

@@ -20,6 +20,8 @@ type settingsData struct {
 	// RetentionMonths is the retention period input as typed; the action
 	// is Meta.RetentionAction ("" none, "delete", "anonymise").
 	RetentionMonths string
+	// Fields maps an input's id to its error message, shown inline.
+	Fields map[string]string
 }
 
 // metaInputIDs maps JSON pointers of the descriptive part to inputs.
@@ -98,6 +100,10 @@ func (s *Server) formSettingsSave(c echo.Context) error {
 		}
 	}
 	if len(errs) > 0 {
+		d.Fields = make(map[string]string, len(errs))
+		for _, e := range errs {
+			d.Fields[e.ID] = e.Message
+		}
 		return s.renderEditor(c, http.StatusUnprocessableEntity, ed, "settings", s.t(c, "fe.tab.settings"), d, errs)
 	}
 	return c.Redirect(http.StatusSeeOther, formsPath+"/"+ed.Form.Slug+"/impostazioni?ok=ok.fe_saved")

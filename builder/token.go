@@ -105,7 +105,7 @@ func (s *Server) validateTokenForm(c echo.Context, f *tokenForm) ([]FieldError, 
 	if err != nil {
 		return nil, err
 	}
-	if len(f.Offices) == 0 {
+	if len(f.Offices) == 0 && !f.Pages {
 		add("offices", "tokens.offices_required")
 	}
 	for _, o := range f.Offices {

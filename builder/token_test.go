@@ -36,7 +36,8 @@ func TestTokenScreens(t *testing.T) {
 
 	res, body = admin.post("/admin/token", url.Values{"name": {"Protocollo"}, "scope": {"write"}, "offices": {"tributi", "anagrafe"}, "pages": {"1"}})
 	wantStatus(t, "create", res, body, 200)
-	wantContains(t, "create", body, "viene mostrato solo questa volta", "Authorization: Bearer ")
+	wantContains(t, "create", body, "viene mostrato solo questa volta", "Authorization: Bearer ",
+		"<dd>Lettura e scrittura, pagine informative</dd>")
 	secret := tokenSecretRe.FindString(body)
 	tok, err := a.Tokens.AuthenticateToken(ctx, secret)
 	if err != nil || tok.Name != "Protocollo" || tok.Scope != modulario.ScopeWrite || len(tok.Offices) != 2 || !tok.Pages {
@@ -49,6 +50,24 @@ func TestTokenScreens(t *testing.T) {
 		`href="/admin/token/`+tok.ID+`/revoca"`)
 	if strings.Contains(body, secret) || strings.Contains(body, tok.Hash) {
 		t.Fatalf("the list shows the secret or its hash")
+	}
+
+	// Neither an office nor pages: refused; pages alone: allowed.
+	res, body = admin.post("/admin/token", url.Values{"name": {"Niente"}, "scope": {"read"}})
+	wantStatus(t, "no office, no pages", res, body, 422)
+	wantContains(t, "no office, no pages", body, "Scegli almeno un ufficio oppure il permesso sulle pagine informative.")
+	res, body = admin.post("/admin/token", url.Values{"name": {"Sito"}, "scope": {"read"}, "pages": {"1"}})
+	wantStatus(t, "pages only", res, body, 200)
+	wantContains(t, "pages only", body, "<dd>Lettura, pagine informative</dd>", "<dd>nessuno (solo pagine informative)</dd>")
+	pagesTok, err := a.Tokens.AuthenticateToken(ctx, tokenSecretRe.FindString(body))
+	if err != nil || len(pagesTok.Offices) != 0 || !pagesTok.Pages {
+		t.Fatalf("pages-only token: %+v %v", pagesTok, err)
+	}
+	for _, p := range []string{"/api/v1/submissions", "/api/v1/forms"} {
+		res, body := a.call("GET", p, tokenSecretRe.FindString(body), "", "")
+		if res.StatusCode != 200 || !strings.Contains(body, `"items":[]`) {
+			t.Errorf("pages-only token GET %s: %d %s", p, res.StatusCode, body)
+		}
 	}
 
 	res, body = admin.get("/admin/token/" + tok.ID + "/revoca")

@@ -300,16 +300,16 @@ describe('embedding with embed.js', () => {
     const consoleErrors = watchConsole(page);
     await withFailureCapture(page, 'embed-two', async () => {
       await page.goto(host.url('/due'));
-      const heights = [];
+      // Each frame is checked against its own content: two privacy notices
+      // may happen to be equally tall, so the heights are not compared.
       for (const s of [flow, other]) {
         const selector = `iframe[data-modulario-frame="${s.slug}"]`;
         const frame = await frameOf(page, selector);
         assert.match(await frame.locator('h1').innerText(), new RegExp(s.title));
         assert.equal(await page.locator(`a[data-modulario-fallback="${s.slug}"]`).count(), 0, `${s.slug}: fallback link left`);
-        heights.push((await expectFrameFitsContent(page, frame, s.slug, selector)).outer);
+        await expectFrameFitsContent(page, frame, s.slug, selector);
       }
       assert.equal(await page.locator('iframe').count(), 2);
-      assert.notEqual(heights[0], heights[1], 'two different pages, one height: the frames do not size themselves');
       assert.deepEqual(consoleErrors(), [], 'console errors (CSP violations, failed loads)');
     });
     await page.close();

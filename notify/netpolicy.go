@@ -170,13 +170,22 @@ func statusError(req *http.Request, status int, body []byte) error {
 	return err
 }
 
-// redactURL is u without user info and query (which may hold API keys).
+// redactURL is u fit for a log: scheme://host only, with "/[redacted]"
+// for any path, query or fragment. User info, query and path may all hold
+// secrets (API keys, webhook URLs like https://hooks.example/T0/B0/XXXX).
+// logSafe redacts URLs in free text with it too.
 func redactURL(u *url.URL) string {
-	c := *u
-	c.User = nil
-	c.RawQuery = ""
-	c.Fragment = ""
-	return c.String()
+	if u.Scheme == "" || u.Host == "" {
+		return "[redacted]"
+	}
+	s := u.Scheme + "://" + u.Host
+	switch {
+	case (u.Path != "" && u.Path != "/") || u.RawPath != "" || u.Opaque != "" || u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		s += "/[redacted]"
+	case u.Path == "/":
+		s += "/"
+	}
+	return s
 }
 
 // permanent marks err as not worth retrying.

@@ -87,6 +87,30 @@ func isEmbed(c echo.Context) bool {
 	return on
 }
 
+// embedFlowRoutes are the route patterns of the embedded flow, from the
+// consent to the receipt and its rating: the only pages the comune's sites
+// may frame. embed=1 can be added to any URL, so the tracking, withdrawal,
+// appointment and lookup pages, which act on a request with one click,
+// stay unframeable (clickjacking) even in embed mode; the embedded flow
+// opens them in a new window.
+var embedFlowRoutes = map[string]bool{
+	embedPrefix + ":slug":             true,
+	"/servizi/:slug/privacy":          true,
+	"/servizi/:slug/:token/privacy":   true,
+	"/servizi/:slug/:token/passo/:n":  true,
+	"/servizi/:slug/:token/riepilogo": true,
+	"/servizi/:slug/:token/invia":     true,
+	"/pratiche/:token/ricevuta":       true,
+	"/pratiche/:token/valutazione":    true,
+}
+
+// frameable reports whether the response may be framed by the embed
+// origins: a page of the embedded flow in embed mode. The route pattern is
+// known here because the middleware runs after routing.
+func frameable(c echo.Context) bool {
+	return isEmbed(c) && embedFlowRoutes[c.Path()]
+}
+
 // embedStart shows the start of the flow, the privacy notice with the
 // consent, in embed mode: the page an iframe opens.
 func (s *Server) embedStart(c echo.Context) error {

@@ -31,9 +31,9 @@ func TestEmbedFrameAncestors(t *testing.T) {
 	r := e.get("/embed/segnalazione").expect(t, http.StatusOK,
 		"<h1>Segnalazione di disservizio</h1>", `name="consenso"`,
 		`action="/servizi/segnalazione/privacy?embed=1"`)
-	wantCSP(t, r, "frame-ancestors https://www.comune.example http://localhost:8081;")
-	// Any page in embed mode, not only the start.
-	wantCSP(t, e.get("/servizi/segnalazione/privacy?embed=1"), "frame-ancestors https://www.comune.example http://localhost:8081;")
+	wantCSP(t, r, embedFrameAncestors)
+	// The pages of the flow in embed mode, not only the start.
+	wantCSP(t, e.get("/servizi/segnalazione/privacy?embed=1"), embedFrameAncestors)
 	for _, path := range []string{"/", "/servizi/segnalazione", "/servizi/segnalazione/privacy?embed=0", "/privacy", "/embed.js", "/non-esiste"} {
 		wantCSP(t, e.get(path), "frame-ancestors 'none';")
 	}
@@ -44,6 +44,30 @@ func TestEmbedFrameAncestors(t *testing.T) {
 	wantCSP(t, off.get("/embed/segnalazione").expect(t, http.StatusOK, "<h1>Segnalazione di disservizio</h1>"),
 		"frame-ancestors 'none';")
 }
+
+// TestEmbedFrameAncestorsOnlyFlow: embed=1 can be added to any URL, but
+// only the pages of the embedded flow may be framed. The tracking page and
+// its actions (withdraw, rate from there, appointments) and the lookup stay
+// unframeable, so an allowed site cannot trick a citizen into clicking them.
+func TestEmbedFrameAncestorsOnlyFlow(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, withEmbedOrigins(comuneSites...))
+	tracking := e.submitted()
+	wantCSP(t, e.get(tracking+"/ricevuta?embed=1").expect(t, http.StatusOK), embedFrameAncestors)
+	for _, path := range []string{tracking, tracking + "/annulla", "/pratiche/cerca",
+		tracking + "/appuntamenti/1/annulla", tracking + "/appuntamenti/1/sposta"} {
+		wantCSP(t, e.get(path+"?embed=1"), "frame-ancestors 'none';")
+	}
+	for _, path := range []string{tracking + "/annulla", tracking + "/integrazione", "/pratiche/cerca"} {
+		wantCSP(t, e.postForm(path+"?embed=1", url.Values{}), "frame-ancestors 'none';")
+	}
+	// The embed layout itself is harmless there: only the framing is refused.
+	e.get(tracking+"?embed=1").expect(t, http.StatusOK, `<main id="main">`)
+}
+
+// embedFrameAncestors is the frame-ancestors directive of the flow pages
+// with comuneSites configured.
+const embedFrameAncestors = "frame-ancestors https://www.comune.example http://localhost:8081;"
 
 func wantCSP(t *testing.T, r *response, want string) {
 	t.Helper()
@@ -95,7 +119,12 @@ func TestEmbedLayout(t *testing.T) {
 		publish(t, storage.NewFormService(db), path)
 	})
 	r := e.get("/embed/segnalazione?lang=en").expect(t, http.StatusOK, `<html lang="en">`, `<main id="main">`,
-		`href="#main"`, `action="/servizi/segnalazione/privacy?lang=en&amp;embed=1"`, "js/embed-frame.js")
+		`href="#main"`, `action="/servizi/segnalazione/privacy?lang=en&amp;embed=1"`, "js/embed-frame.js",
+		// Full width with a small side padding: the form lines up with
+		// the host page's text instead of a centred fixed-width column,
+		// and the focus ring of a full-width field stays inside the frame.
+		`<main id="main">
+<div class="container-fluid px-2 py-3">`)
 	for _, chrome := range []string{"<header", "<footer", `class="breadcrumb`, "modulario-lang"} {
 		if strings.Contains(r.Body, chrome) {
 			t.Errorf("embed page has %q", chrome)
@@ -109,7 +138,8 @@ func TestEmbedLayout(t *testing.T) {
 	}
 	// The same page outside embed mode keeps the site's chrome and no
 	// frame script.
-	r = e.get("/servizi/segnalazione/privacy").expect(t, http.StatusOK, "<header", "<footer", `class="breadcrumb`)
+	r = e.get("/servizi/segnalazione/privacy").expect(t, http.StatusOK, "<header", "<footer", `class="breadcrumb`,
+		`<div class="container my-4">`)
 	if strings.Contains(r.Body, "embed-frame") || strings.Contains(r.Body, "embed=1") {
 		t.Error("page outside embed mode loads the frame script or links in embed mode")
 	}
@@ -122,7 +152,13 @@ func TestEmbedLayout(t *testing.T) {
 func TestEmbedFlowStaysEmbedded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, withEmbedOrigins(comuneSites...))
-	page := func(r *response) *response { t.Helper(); checkEmbedLinks(t, e, r.Body); return r }
+	// Every page of the flow may be framed by the comune's sites.
+	page := func(r *response) *response {
+		t.Helper()
+		checkEmbedLinks(t, e, r.Body)
+		wantCSP(t, r, embedFrameAncestors)
+		return r
+	}
 
 	start := page(e.get("/embed/segnalazione").expect(t, http.StatusOK))
 	action := formAction(t, start.Body)
@@ -135,6 +171,7 @@ func TestEmbedFlowStaysEmbedded(t *testing.T) {
 		t.Fatalf("step form posts to %q, want %q", formAction(t, r.Body), step1)
 	}
 	page(e.postForm(step1, url.Values{"_action": {"next"}}).expect(t, http.StatusUnprocessableEntity))
+	page(e.get(b+"/privacy?embed=1").expect(t, http.StatusOK, `href="`+step1+`"`))
 
 	saved := page(e.postForm(step1, url.Values{"/descrizione": {"Bozza"}, "_action": {"save"}}).expect(t, http.StatusOK))
 	if !strings.Contains(saved.Body, `href="https://moduli.comune.example`+b+`/passo/1"`) ||

@@ -24,9 +24,9 @@ func (s *Server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
 		csp := contentSecurityPolicy
-		if isEmbed(c) {
-			// Only pages in embed mode may be framed, and only by the
-			// comune's own sites.
+		if frameable(c) {
+			// Only the pages of the embedded flow may be framed, and
+			// only by the comune's own sites.
 			csp = s.embedCSP
 		}
 		h.Set("Content-Security-Policy", csp)

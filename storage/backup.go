@@ -40,9 +40,10 @@ var coreBuckets = [][]byte{
 // Backup writes a consistent copy of the database to path while it keeps
 // serving: one read transaction sees a fixed snapshot (every write
 // committed before Backup was called, none begun after), and writers go
-// on meanwhile. The copy goes to path.tmp, is fsynced, then renamed over
-// path and the directory fsynced, so path is either the previous file or
-// the whole new one. The file is readable by the owner only (0600).
+// on meanwhile. The copy goes to a new hidden temporary file next to path
+// (never a predictable name: a planted symlink is not followed), is
+// fsynced, then renamed over path and the directory fsynced, so path is
+// either the previous file or the whole new one. The file is readable by the owner only (0600).
 func (db *DB) Backup(ctx context.Context, path string) (BackupInfo, error) {
 	var info BackupInfo
 	if same, err := sameFile(path, db.Path()); err != nil {
@@ -50,19 +51,23 @@ func (db *DB) Backup(ctx context.Context, path string) (BackupInfo, error) {
 	} else if same {
 		return info, invalidf("The backup file cannot be the database itself.")
 	}
-	tmp := path + ".tmp"
+	var tmp string
 	err := db.view(ctx, func(tx *bolt.Tx) error {
 		info.Submissions = tx.Bucket(bucketSubmissions).Stats().KeyN
 		info.Attachments = tx.Bucket(bucketAttachments).Stats().KeyN
-		return writeFileSynced(tmp, func(w io.Writer) (int64, error) {
+		var err error
+		tmp, err = writeTempSynced(path, func(w io.Writer) (int64, error) {
 			return tx.WriteTo(ctxWriter{ctx, w})
 		})
+		return err
 	})
 	if err == nil {
 		err = renameSynced(tmp, path)
 	}
 	if err != nil {
-		_ = os.Remove(tmp)
+		if tmp != "" {
+			_ = os.Remove(tmp)
+		}
 		return info, err
 	}
 	st, err := os.Stat(path)
@@ -149,7 +154,8 @@ func checkBackup(tx *bolt.Tx, info *BackupInfo) (err error) {
 // another process holds path, and holds path's lock itself while it
 // swaps the files. An existing path is refused (EEXIST-like ECONFLICT)
 // unless keep names where the old file is kept; the new file is written
-// to path.tmp, fsynced and renamed, so path is never half written.
+// to a new hidden temporary file next to path, fsynced and renamed, so
+// path is never half written.
 func RestoreBackup(src, path, keep string) (BackupInfo, error) {
 	info, err := VerifyBackup(src)
 	if err != nil {
@@ -173,8 +179,7 @@ func RestoreBackup(src, path, keep string) (BackupInfo, error) {
 	if exists && keep == "" {
 		return info, modulario.Errorf(modulario.ECONFLICT, "%s already exists.", path)
 	}
-	tmp := path + ".tmp"
-	err = writeFileSynced(tmp, func(w io.Writer) (int64, error) {
+	tmp, err := writeTempSynced(path, func(w io.Writer) (int64, error) {
 		f, err := os.Open(src)
 		if err != nil {
 			return 0, err
@@ -182,7 +187,10 @@ func RestoreBackup(src, path, keep string) (BackupInfo, error) {
 		defer f.Close()
 		return io.Copy(w, f)
 	})
-	if err == nil && exists {
+	if err != nil {
+		return info, err
+	}
+	if exists {
 		err = keepOld(path, keep)
 	}
 	if err == nil {
@@ -227,22 +235,26 @@ func keepOld(path, keep string) error {
 	return os.Rename(path, keep)
 }
 
-// writeFileSynced writes path (created or truncated, mode 0600) with
-// write, then fsyncs and closes it.
-func writeFileSynced(path string, write func(io.Writer) (int64, error)) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+// writeTempSynced writes a new temporary file next to path with write,
+// fsyncs and closes it, and returns its name. The file is created
+// exclusively under a random hidden name (os.CreateTemp: O_EXCL, mode
+// 0600), so a file or symlink planted at a predictable name such as
+// path.tmp is never followed or truncated. On error nothing is left.
+func writeTempSynced(path string, write func(io.Writer) (int64, error)) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
-		return err
+		return "", err
 	}
-	// O_CREATE keeps the mode of a stale file left by an interrupted run.
-	err = f.Chmod(0o600)
-	if err == nil {
-		_, err = write(f)
-	}
+	tmp := f.Name()
+	_, err = write(f)
 	if err == nil {
 		err = f.Sync()
 	}
-	return errors.Join(err, f.Close())
+	if err = errors.Join(err, f.Close()); err != nil {
+		_ = os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
 }
 
 // renameSynced renames tmp to path and fsyncs the directory, so the

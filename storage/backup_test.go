@@ -3,8 +3,10 @@ package storage
 import (
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/modulario/modulario"
@@ -78,4 +80,75 @@ func copyFile(t *testing.T, from, to string) {
 	b, err := os.ReadFile(from)
 	mustNil(t, err)
 	mustNil(t, os.WriteFile(to, b, 0o600))
+}
+
+// TestBackupIgnoresPlantedTemp: a symlink planted at the old predictable
+// temporary names (FILE.tmp) pointing at the live database is neither
+// followed nor truncated; the backup and a restore succeed and leave no
+// temporary file behind.
+func TestBackupIgnoresPlantedTemp(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	db, _ := openTestDB(t, filepath.Join(dir, "modulario.db"))
+	mustNil(t, NewSubmissionService(db).CreateSubmission(ctx, storagetest.NewSubmission("acqua"), ""))
+	mustNil(t, db.bolt.Sync())
+	before, err := os.ReadFile(db.Path())
+	mustNil(t, err)
+
+	out := filepath.Join(dir, "b.db")
+	mustNil(t, os.Symlink(db.Path(), out+".tmp"))
+	info, err := db.Backup(ctx, out)
+	if err != nil || info.Submissions != 1 {
+		t.Fatalf("Backup = %+v, %v", info, err)
+	}
+	if _, err := VerifyBackup(out); err != nil {
+		t.Fatal(err)
+	}
+	if target, err := os.Readlink(out + ".tmp"); err != nil || target != db.Path() {
+		t.Errorf("planted symlink changed: %q, %v", target, err)
+	}
+	after, err := os.ReadFile(db.Path())
+	mustNil(t, err)
+	if len(after) != len(before) {
+		t.Errorf("live database changed size: %d -> %d", len(before), len(after))
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 || !st.Mode().IsRegular() {
+		t.Errorf("backup file: %v, %v", st, err)
+	}
+
+	dst := filepath.Join(t.TempDir(), "restored.db")
+	victim := filepath.Join(dir, "victim")
+	mustNil(t, os.WriteFile(victim, []byte("keep me"), 0o600))
+	mustNil(t, os.Symlink(victim, dst+".tmp"))
+	if _, err := RestoreBackup(out, dst, ""); err != nil {
+		t.Fatalf("RestoreBackup: %v", err)
+	}
+	if b, err := os.ReadFile(victim); err != nil || string(b) != "keep me" {
+		t.Errorf("restore wrote through the planted symlink: %q, %v", b, err)
+	}
+	for _, d := range []string{dir, filepath.Dir(dst)} {
+		ents, err := os.ReadDir(d)
+		mustNil(t, err)
+		for _, e := range ents {
+			if strings.Contains(e.Name(), ".tmp-") {
+				t.Errorf("temporary file left: %s", filepath.Join(d, e.Name()))
+			}
+		}
+	}
+}
+
+// TestWriteTempSyncedError: a write that fails leaves no temporary file.
+func TestWriteTempSyncedError(t *testing.T) {
+	dir := t.TempDir()
+	boom := errors.New("boom")
+	tmp, err := writeTempSynced(filepath.Join(dir, "b.db"), func(w io.Writer) (int64, error) {
+		n, _ := w.Write([]byte("partial"))
+		return int64(n), boom
+	})
+	if !errors.Is(err, boom) || tmp != "" {
+		t.Fatalf("writeTempSynced = %q, %v", tmp, err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("left behind: %v", ents)
+	}
 }

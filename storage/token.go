@@ -91,16 +91,16 @@ func normalizeToken(t *modulario.APIToken) (modulario.APIToken, map[string]strin
 			out.Offices = append(out.Offices, o)
 		}
 	}
-	if len(out.Offices) == 0 {
-		fields["/offices"] = "Choose at least one office."
+	if len(out.Offices) == 0 && !out.Pages {
+		fields["/offices"] = "Choose at least one office or the pages permission."
 	}
 	return out, fields
 }
 
 // CreateToken assigns ID, CreatedAt and Hash, stores t and returns the
 // secret, which is never stored. On success t holds the stored values.
-// Returns EINVALID for an empty name, no office, an unknown office or a
-// bad scope.
+// Returns EINVALID for an empty name, no office (unless Pages), an unknown
+// office or a bad scope.
 func (s *TokenService) CreateToken(ctx context.Context, t *modulario.APIToken) (string, error) {
 	out, fields := normalizeToken(t)
 	secret := tokenPrefix + newToken(tokenSecretBytes)

@@ -154,6 +154,11 @@ func TestTokenValidation(t *testing.T) {
 	if list, _ := svc.ListTokens(ctx); len(list) != 0 {
 		t.Fatalf("invalid tokens were stored: %+v", list)
 	}
+	// Pages belong to no office: a pages-only token is valid.
+	tok := modulario.APIToken{Name: "sito", Scope: modulario.ScopeWrite, Pages: true}
+	if secret, err := svc.CreateToken(ctx, &tok); err != nil || secret == "" || len(tok.Offices) != 0 || !tok.Pages {
+		t.Fatalf("pages-only token: %q, %+v, %v", secret, tok, err)
+	}
 }
 
 func TestTokenListNewestFirst(t *testing.T) {

@@ -39,10 +39,29 @@ func runBackup(ctx context.Context, args []string, e env) int {
 		if err != nil {
 			return fmt.Errorf("backup to %s failed: %w", args[0], err)
 		}
-		fmt.Fprintf(e.stdout, "Backup written to %s: %s, %d requests, %d attachments, in %s.\n",
-			args[0], humanSize(info.Size), info.Submissions, info.Attachments, time.Since(start).Round(time.Millisecond))
+		by := ""
+		if e.shared != nil {
+			by = " by the server process"
+		}
+		fmt.Fprintf(e.stdout, "Backup written to %s%s: %s, %d requests, %d attachments, in %s.\n",
+			args[0], by, humanSize(info.Size), info.Submissions, info.Attachments, time.Since(start).Round(time.Millisecond))
+		if e.shared != nil && underTmp(args[0]) {
+			fmt.Fprintf(e.stderr, "modulario: warning: the server may have a private /tmp (systemd PrivateTmp), so %s may not be visible to you; prefer e.g. /var/backups/modulario.\n", args[0])
+		}
 		return nil
 	})
+}
+
+// underTmp reports whether path is inside /tmp or /var/tmp, which a
+// service may see privately (systemd PrivateTmp).
+func underTmp(path string) bool {
+	p := filepath.Clean(path)
+	for _, dir := range []string{"/tmp", "/var/tmp"} {
+		if p == dir || strings.HasPrefix(p, dir+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // runRestore replaces the database of the data directory with a backup:

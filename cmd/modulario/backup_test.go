@@ -276,7 +276,7 @@ func TestBackupThroughServer(t *testing.T) {
 	if out, code = cli("restore", "--force", "copia.db"); code != exitError || !strings.Contains(out, "stop the server") {
 		t.Errorf("restore into the served directory: %d %q", code, out)
 	}
-	if out, code = cli("retention", "run", "--dry-run"); code != 0 || !strings.Contains(out, "No published form has a retention policy") {
+	if out, code = cli("retention", "run", "--dry-run"); code != 0 || !strings.Contains(out, "segnalazione-disservizio") || !strings.Contains(out, "anonymise after 24 months") {
 		t.Errorf("retention run through the socket: %d %q", code, out)
 	}
 
@@ -291,5 +291,42 @@ func TestBackupThroughServer(t *testing.T) {
 	defer st.Close()
 	if _, err := st.Submissions.FindSubmissionByNumber(context.Background(), rcpt.Number); err != nil {
 		t.Errorf("request %s not in the backup: %v", rcpt.Number, err)
+	}
+}
+
+// TestBackupPrivateTmpWarning: a backup run by the server into /tmp or
+// /var/tmp names the file and warns that the service may see a private
+// /tmp; elsewhere, and run by the CLI itself, it does not warn.
+func TestBackupPrivateTmpWarning(t *testing.T) {
+	for path, want := range map[string]bool{
+		"/tmp": true, "/tmp/x.db": true, "/var/tmp/a/b.db": true, "/tmp/../srv/x.db": false,
+		"/tmpfoo/x.db": false, "/var/backups/modulario/x.db": false,
+	} {
+		if underTmp(path) != want {
+			t.Errorf("underTmp(%q) = %v", path, !want)
+		}
+	}
+	st, err := openStore(filepath.Join(t.TempDir(), "modulario.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	dir, err := os.MkdirTemp("/tmp", "modulario-backup-test-")
+	if err != nil {
+		t.Skipf("/tmp not writable: %v", err)
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "b.db")
+	code, out, errOut := runIn(t, st, "backup", file)
+	if code != exitOK || !strings.Contains(out, "Backup written to "+file+" by the server process") ||
+		!strings.Contains(errOut, "PrivateTmp") || !strings.Contains(errOut, "/var/backups/modulario") {
+		t.Errorf("backup into /tmp through the server: %d %q %q", code, out, errOut)
+	}
+	other := filepath.Join(t.TempDir(), "b.db")
+	if underTmp(other) {
+		return // TMPDIR is /tmp: the negative case is covered above
+	}
+	if code, out, errOut = runIn(t, st, "backup", other); code != exitOK || errOut != "" {
+		t.Errorf("backup outside /tmp: %d %q %q", code, out, errOut)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"sort"
 
 	"github.com/modulario/modulario"
@@ -38,7 +37,7 @@ func runFormServed(ctx context.Context, args []string, e env) int {
 // wrong. It needs no database.
 func runFormValidate(args []string, e env) int {
 	return runValidate(args, e, "form validate", func(paths []string) bool {
-		_, ok := loadDefinitionSet(e, paths, true)
+		_, _, ok := loadDefinitionSet(e, paths, true)
 		return ok
 	})
 }
@@ -69,24 +68,14 @@ type defFile struct {
 
 // loadDefinitionSet reads the definitions of paths (files, or folders of
 // *.json files); see loadSet.
-func loadDefinitionSet(e env, paths []string, printOK bool) ([]defFile, bool) {
-	return loadSet(e, paths, ".json", printOK, func(file string) (defFile, string, error) {
-		def, canon, err := loadDefinitionFile(file)
+func loadDefinitionSet(e env, paths []string, printOK bool) ([]defFile, []namedFile, bool) {
+	return loadSet(e, paths, ".json", printOK, func(file string, src []byte) (defFile, string, error) {
+		def, canon, err := loadDefinition(src)
 		if err != nil {
 			return defFile{}, "", err
 		}
 		return defFile{file, def, canon}, def.Slug, nil
 	})
-}
-
-// loadDefinitionFile reads and compiles a definition file, returning it
-// with its canonical bytes.
-func loadDefinitionFile(file string) (*schemas.Definition, []byte, error) {
-	doc, err := os.ReadFile(file)
-	if err != nil {
-		return nil, nil, err
-	}
-	return loadDefinition(doc)
 }
 
 // loadDefinition compiles doc and returns its canonical encoding.
@@ -155,7 +144,7 @@ func runFormExport(ctx context.Context, args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	return storeCommand(cfg, fs, "form export", map[string]bool{"dir": true}, false, true, e, func(st *store) int {
+	return storeCommand(cfg, fs, "form export", nil, true, exitError, e, func(st *store) int {
 		list := func() ([]string, error) {
 			forms, err := st.Forms.ListForms(ctx, modulario.FormFilter{})
 			var slugs []string

@@ -26,11 +26,11 @@ func runFormDiff(ctx context.Context, args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	defs, ok := loadDefinitionSet(e, fs.Args(), false)
+	defs, files, ok := loadDefinitionSet(e, fs.Args(), false)
 	if !ok {
 		return exitUsage
 	}
-	return storeCommand(cfg, fs, "form diff", nil, true, true, e, func(st *store) int {
+	return storeCommand(cfg, fs, "form diff", files, true, exitUsage, e, func(st *store) int {
 		code := exitOK
 		for _, d := range defs {
 			same, err := diffDefinition(ctx, st.Forms, e, d, *against == "published")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strings"
 )
@@ -21,13 +20,44 @@ func init() {
 	adminCommands["page"] = runPageServed
 }
 
+// socketFiles carries file contents across the admin socket, keyed by the
+// path as the user typed and sees it: the client reads the files of the
+// PATH arguments and sends them (in), and the server sends back the files
+// an export produces (out) for the client to write. The serving process
+// never reads or writes those paths itself: under the shipped systemd
+// unit it could not, and it must not leave files owned by its user in the
+// team's repository.
+type socketFiles struct {
+	in, out map[string][]byte
+	// answered: the server ran the command (set by forwardToServer).
+	answered bool
+}
+
+// maxSocketFiles caps the files sent one way through the admin socket.
+const maxSocketFiles = 64 << 20
+
+// namedFile is one file read for a command, sent to a running server.
+type namedFile struct {
+	name string
+	data []byte
+}
+
 // expandPaths turns PATH arguments into files: a directory stands for its
 // files ending in ext (not its subdirectories), sorted by name, dotfiles
 // skipped. A path that cannot be read, or a directory without such files,
-// is reported in bad (path → error) and left out.
-func expandPaths(paths []string, ext string) (files []string, bad map[string]error) {
+// is reported in bad (path → error) and left out. On the admin socket the
+// paths are the files the client sent (it expanded the folders).
+func expandPaths(e env, paths []string, ext string) (files []string, bad map[string]error) {
 	bad = map[string]error{}
 	for _, p := range paths {
+		if e.files != nil {
+			if _, ok := e.files.in[p]; ok {
+				files = append(files, p)
+			} else {
+				bad[p] = errors.New("not sent by the client")
+			}
+			continue
+		}
 		info, err := os.Stat(p)
 		if err != nil {
 			bad[p] = err
@@ -59,6 +89,15 @@ func expandPaths(paths []string, ext string) (files []string, bad map[string]err
 	return files, bad
 }
 
+// readInput reads one file expandPaths returned: from the client's files
+// on the admin socket, else from the disk.
+func readInput(e env, file string) ([]byte, error) {
+	if e.files != nil {
+		return e.files.in[file], nil
+	}
+	return os.ReadFile(file)
+}
+
 // printBadPaths prints the paths expandPaths could not use, sorted, and
 // says whether there were any.
 func printBadPaths(e env, bad map[string]error) bool {
@@ -78,16 +117,23 @@ func printBadPaths(e env, bad map[string]error) bool {
 }
 
 // loadSet reads the files of paths (files, or folders of files ending in
-// ext) with load, which returns the item and its slug. It prints every
-// error of every file, with the file name and the JSON pointer, and each
-// slug a second file uses again; ok is false if there was any. printOK
-// also prints "FILE: ok" for each good file.
-func loadSet[T any](e env, paths []string, ext string, printOK bool, load func(file string) (T, string, error)) (items []T, ok bool) {
-	files, bad := expandPaths(paths, ext)
+// ext) and turns each into an item with load, which returns the item and
+// its slug. It prints every error of every file, with the file name and
+// the JSON pointer, and each slug a second file uses again; ok is false if
+// there was any. printOK also prints "FILE: ok" for each good file. files
+// are the good files as read, to send to a running server.
+func loadSet[T any](e env, paths []string, ext string, printOK bool,
+	load func(file string, src []byte) (T, string, error)) (items []T, files []namedFile, ok bool) {
+	names, bad := expandPaths(e, paths, ext)
 	ok = !printBadPaths(e, bad)
 	owners := map[string]string{}
-	for _, file := range files {
-		item, slug, err := load(file)
+	for _, file := range names {
+		src, err := readInput(e, file)
+		var item T
+		var slug string
+		if err == nil {
+			item, slug, err = load(file, src)
+		}
 		if err != nil {
 			printLoadErrors(e, file, err)
 			ok = false
@@ -103,86 +149,115 @@ func loadSet[T any](e env, paths []string, ext string, printOK bool, load func(f
 			fmt.Fprintf(e.stdout, "%s: ok\n", file)
 		}
 		items = append(items, item)
+		files = append(files, namedFile{file, src})
 	}
-	return items, ok
+	return items, files, ok
 }
 
 // storeCommand runs fn on the store for a form or page command: the
 // server's own store when the command came through its admin socket, else
 // through a running server's socket, else on the database file opened
-// here. readOnly commands refuse to create a database that does not exist.
-// The command line is rebuilt for the server with every path made absolute
-// (the server resolves them from its own working directory): pathFlags
-// names the flags that hold paths, and every positional argument is a path
-// when pathArgs is set.
-func storeCommand(cfg Config, fs *flag.FlagSet, synopsis string, pathFlags map[string]bool, pathArgs, readOnly bool,
+// here. readOnly commands refuse to create a database that does not exist;
+// trouble is the exit code when the store cannot be reached.
+//
+// The client does all the file I/O: it sends inputs (the files of the
+// PATH arguments, already read) with the command line, and writes the
+// files a --dir export sends back.
+func storeCommand(cfg Config, fs *flag.FlagSet, synopsis string, inputs []namedFile, readOnly bool, trouble int,
 	e env, fn func(st *store) int) int {
 	if e.shared != nil {
 		return fn(e.shared)
 	}
-	fwd, err := forwardArgs(fs, pathFlags, pathArgs)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
-		return exitError
+	sf := &socketFiles{in: map[string][]byte{}}
+	size := 0
+	for _, f := range inputs {
+		sf.in[f.name] = f.data
+		size += len(f.data)
+	}
+	if size > maxSocketFiles {
+		fmt.Fprintf(e.stderr, "modulario: the files add up to %d MiB, more than the %d MiB the running server's admin socket takes: pass fewer at a time\n",
+			size>>20, maxSocketFiles>>20)
+		return trouble
 	}
 	var out, errOut bytes.Buffer
-	if code, ok := forwardToServer(cfg.DataDir, fwd, synopsis, env{stdout: &out, stderr: &errOut}); ok {
-		relative := len(pathFlags) > 0 || pathArgs
-		fmt.Fprint(e.stdout, relativePaths(out.String(), relative))
-		fmt.Fprint(e.stderr, relativePaths(errOut.String(), relative))
+	if code, ok := forwardToServer(cfg.DataDir, forwardArgs(fs, inputs), synopsis, env{stdout: &out, stderr: &errOut, files: sf}); ok {
+		if !sf.answered {
+			fmt.Fprint(e.stderr, errOut.String())
+			return trouble
+		}
+		if err := writeExported(e, fs, sf.out); err != nil {
+			fmt.Fprintf(e.stderr, "modulario: %v\n", err)
+			code = exitError
+		}
+		fmt.Fprint(e.stdout, out.String())
+		fmt.Fprint(e.stderr, errOut.String())
 		return code
 	}
 	if readOnly {
 		if _, err := os.Stat(cfg.DBPath()); errors.Is(err, os.ErrNotExist) {
 			fmt.Fprintf(e.stderr, "modulario: no database at %s (set --data-dir or MODULARIO_DATA_DIR)\n", cfg.DBPath())
-			return exitError
+			return trouble
 		}
 	}
 	st, err := openStore(cfg.DBPath())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "modulario: %v\n", err)
-		return exitError
+		return trouble
 	}
 	defer st.Close()
 	return fn(st)
 }
 
-// forwardArgs rebuilds a parsed command line: the flags that were set
-// (--data-dir aside: the server uses its own store) as --name=value, then
-// the positional arguments, with paths made absolute.
-func forwardArgs(fs *flag.FlagSet, pathFlags map[string]bool, pathArgs bool) ([]string, error) {
+// forwardArgs rebuilds a parsed command line for the server: the flags
+// that were set (--data-dir aside: the server uses its own store) as
+// --name=value, then the names of the input files (the folders expanded),
+// or the positional arguments of a command without inputs.
+func forwardArgs(fs *flag.FlagSet, inputs []namedFile) []string {
 	var out []string
-	var err error
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "data-dir" || err != nil {
-			return
+		if f.Name != "data-dir" {
+			out = append(out, "--"+f.Name+"="+f.Value.String())
 		}
-		v := f.Value.String()
-		if pathFlags[f.Name] {
-			v, err = filepath.Abs(v)
-		}
-		out = append(out, "--"+f.Name+"="+v)
 	})
-	for _, a := range fs.Args() {
-		if pathArgs && err == nil {
-			a, err = filepath.Abs(a)
-		}
-		out = append(out, a)
+	out = append(out, "--")
+	if inputs == nil {
+		return append(out, fs.Args()...)
 	}
-	return out, err
+	for _, f := range inputs {
+		out = append(out, f.name)
+	}
+	return out
 }
 
-// relativePaths turns the absolute paths the server prints at the start of
-// a line (or after "wrote ") back into paths relative to the working
-// directory, as the user typed them. Output without paths (a definition
-// exported to stdout) is left alone.
-func relativePaths(text string, paths bool) string {
-	cwd, err := os.Getwd()
-	if !paths || err != nil || cwd == string(filepath.Separator) {
-		return text
+// writeExported writes the files a --dir export run by the server sent
+// back, in name order, printing each path. Each must be in the --dir
+// folder.
+func writeExported(e env, fs *flag.FlagSet, files map[string][]byte) error {
+	if len(files) == 0 {
+		return nil
 	}
-	re := regexp.MustCompile(`(?m)^(wrote )?` + regexp.QuoteMeta(cwd+string(filepath.Separator)))
-	return re.ReplaceAllString(text, "$1")
+	var dir string
+	if f := fs.Lookup("dir"); f != nil {
+		dir = f.Value.String()
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if dir == "" || filepath.Dir(name) != filepath.Clean(dir) {
+			return fmt.Errorf("the server sent %s, outside the --dir folder", name)
+		}
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if err := writeFileAtomic(name, files[name]); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s\n", name)
+	}
+	return nil
 }
 
 // writeFileAtomic replaces path with data through a temporary file in the
@@ -223,7 +298,8 @@ func exportTargets(fs *flag.FlagSet, all bool, dir string) bool {
 
 // exportTo writes the content of each slug into dir as SLUG+ext (dir is
 // created if missing), printing each path, or the one slug's content to
-// stdout when dir is empty. With all, list gives the slugs.
+// stdout when dir is empty. With all, list gives the slugs. On the admin
+// socket the files go back to the client, which writes them.
 func exportTo(e env, dir, ext string, all bool, slugs []string, list func() ([]string, error),
 	content func(slug string) ([]byte, error)) error {
 	if dir == "" {
@@ -239,15 +315,25 @@ func exportTo(e env, dir, ext string, all bool, slugs []string, list func() ([]s
 			return err
 		}
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	if e.files == nil {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
 	}
+	size := 0
 	for _, slug := range slugs {
 		data, err := content(slug)
 		if err != nil {
 			return fmt.Errorf("%s: %w", slug, err)
 		}
 		path := filepath.Join(dir, slug+ext)
+		if e.files != nil { // the client writes the file
+			if size += len(data); size > maxSocketFiles {
+				return fmt.Errorf("more than %d MiB to send back through the admin socket: export fewer at a time", maxSocketFiles>>20)
+			}
+			e.files.out[path] = data
+			continue
+		}
 		if err := writeFileAtomic(path, data); err != nil {
 			return err
 		}

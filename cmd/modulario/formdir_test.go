@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/modulario/modulario"
+	"github.com/modulario/modulario/schemas"
 )
 
 // addOffices creates the demo offices the demo forms route to.
@@ -365,12 +367,50 @@ func TestFormsAsCodeThroughSocket(t *testing.T) {
 		t.Fatalf("form after import: %+v %v", f, err)
 	}
 	c.mustRun(exitOK, "form", "diff", "--against", "published", "forms")
-	c.mustRun(exitOK, "form", "export", "--all", "--dir", "out")
+	if out := c.mustRun(exitOK, "form", "export", "--all", "--dir", "out"); out != "wrote out/richiesta-assistenza.json\n" {
+		t.Errorf("export through the socket: %q", out)
+	}
 	c.mustRun(exitOK, "form", "diff", filepath.Join(work, "out", "richiesta-assistenza.json"))
 	c.mustRun(exitOK, "page", "import", "acqua.md")
 	c.mustRun(exitOK, "page", "export", "--dir", "pages", "acqua")
 	if got := readFile(t, filepath.Join(work, "pages", "acqua.md")); string(got) != testPage {
 		t.Errorf("page exported through the socket:\n%s", got)
+	}
+
+	// The server never touches the paths it is given: it reads the files
+	// the client sent and sends back the files to write. Paths that do not
+	// exist on this machine work; a path on its disk that the client did
+	// not send is not read.
+	def := readFile(t, filepath.Join(work, "forms", "richiesta-assistenza.json"))
+	ghost := filepath.Join(work, "nowhere", "richiesta-assistenza.json")
+	resp := adminCall(t, dataDir, adminRequest{Args: []string{"form", "diff", "--against=published", "--", ghost}, Files: map[string][]byte{ghost: def}})
+	if resp.Code != exitOK || !strings.Contains(resp.Stdout, ghost+": richiesta-assistenza: no differences") {
+		t.Errorf("diff of sent files: %+v", resp)
+	}
+	resp = adminCall(t, dataDir, adminRequest{Args: []string{"form", "import", "--dry-run", "--", ghost}, Files: map[string][]byte{ghost: def}})
+	if resp.Code != exitOK || !strings.Contains(resp.Stdout, ghost+": richiesta-assistenza: unchanged") {
+		t.Errorf("import of sent files: %+v", resp)
+	}
+	resp = adminCall(t, dataDir, adminRequest{Args: []string{"form", "import", "--", "forms/richiesta-assistenza.json"}})
+	if resp.Code != exitError || !strings.Contains(resp.Stdout, "forms/richiesta-assistenza.json: not sent by the client") {
+		t.Errorf("import of a file on the server's disk: %+v", resp)
+	}
+	page := readFile(t, filepath.Join(work, "acqua.md"))
+	resp = adminCall(t, dataDir, adminRequest{Args: []string{"page", "import", "--", "/nowhere/acqua.md"}, Files: map[string][]byte{"/nowhere/acqua.md": page}})
+	if resp.Code != exitOK || !strings.Contains(resp.Stdout, "/nowhere/acqua.md: acqua: unchanged") {
+		t.Errorf("page import of sent files: %+v", resp)
+	}
+	outDir := filepath.Join(work, "nowhere", "out")
+	resp = adminCall(t, dataDir, adminRequest{Args: []string{"form", "export", "--all=true", "--dir=" + outDir}})
+	if want := filepath.Join(outDir, "richiesta-assistenza.json"); resp.Code != exitOK || !bytes.Equal(resp.Files[want], def) || len(resp.Files) != 1 || resp.Stdout != "" {
+		t.Errorf("export sent back %d files: %+v", len(resp.Files), resp)
+	}
+	resp = adminCall(t, dataDir, adminRequest{Args: []string{"page", "export", "--dir=" + outDir, "--", "acqua"}})
+	if resp.Code != exitOK || string(resp.Files[filepath.Join(outDir, "acqua.md")]) != testPage {
+		t.Errorf("page export sent back: %+v", resp)
+	}
+	if _, err := os.Stat(filepath.Join(work, "nowhere")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the server created the export folder: %v", err)
 	}
 	// Validation needs no server and no socket.
 	if out := c.mustRun(exitOK, "form", "validate", "forms"); !strings.Contains(out, "forms/richiesta-assistenza.json: ok") {
@@ -418,36 +458,94 @@ func TestExamplesFormsAsCode(t *testing.T) {
 	}
 }
 
-// TestForwardArgs: the command line sent to the server has every path
-// made absolute and no --data-dir; the server's paths come back relative.
-func TestForwardArgs(t *testing.T) {
-	cwd, err := os.Getwd()
+// adminCall sends req to the admin socket in dataDir and returns the answer.
+func adminCall(t *testing.T, dataDir string, req adminRequest) adminResponse {
+	t.Helper()
+	conn, err := net.Dial("unix", filepath.Join(dataDir, adminSocketName))
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer conn.Close()
+	var resp adminResponse
+	if err := json.NewEncoder(conn).Encode(req); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.NewDecoder(conn).Decode(&resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestForwardArgs: the command line sent to the server has the paths as
+// typed, the input files instead of the PATH arguments, and no --data-dir.
+func TestForwardArgs(t *testing.T) {
 	cfg := DefaultConfig()
 	fs := newFlagSet("form export", "", env{stderr: io.Discard})
 	registerDataDir(fs, &cfg)
 	fs.String("dir", "", "")
 	fs.Bool("all", false, "")
-	fs.Bool("publish", false, "")
-	if err := fs.Parse([]string{"--data-dir", "d", "--dir", "out", "--all", "a.json", "/abs/b.json"}); err != nil {
+	if err := fs.Parse([]string{"--data-dir", "d", "--dir", "out", "--all", "forms", "-b.json"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := forwardArgs(fs, map[string]bool{"dir": true}, true)
-	want := []string{"--all=true", "--dir=" + filepath.Join(cwd, "out"), filepath.Join(cwd, "a.json"), "/abs/b.json"}
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("forwardArgs = %q, %v; want %q", got, err, want)
+	if got, want := forwardArgs(fs, nil), []string{"--all=true", "--dir=out", "--", "forms", "-b.json"}; !slices.Equal(got, want) {
+		t.Errorf("forwardArgs = %q, want %q", got, want)
 	}
-	got, _ = forwardArgs(fs, nil, false)
-	if want := []string{"--all=true", "--dir=out", "a.json", "/abs/b.json"}; !slices.Equal(got, want) {
-		t.Errorf("without paths: %q", got)
+	inputs := []namedFile{{"forms/a.json", nil}, {"-b.json", nil}}
+	if got, want := forwardArgs(fs, inputs), []string{"--all=true", "--dir=out", "--", "forms/a.json", "-b.json"}; !slices.Equal(got, want) {
+		t.Errorf("with inputs: %q, want %q", got, want)
 	}
-	text := filepath.Join(cwd, "f.json") + ": x: ok\nwrote " + filepath.Join(cwd, "o", "x.json") + "\n  \"" + cwd + "/\"\n"
-	if got, want := relativePaths(text, true), "f.json: x: ok\nwrote o/x.json\n  \""+cwd+"/\"\n"; got != want {
-		t.Errorf("relativePaths = %q, want %q", got, want)
+}
+
+// TestFormDiffTrouble: form diff exits 2, not 1 (differences), when it
+// cannot compare: no database, or a server whose socket fails.
+func TestFormDiffTrouble(t *testing.T) {
+	file := writeDemoFile(t, t.TempDir(), "richiesta-assistenza")
+	c := cli{t: t, dataDir: t.TempDir()}
+	if _, _, errOut := c.mustRunErr(exitUsage, "form", "diff", file); !strings.Contains(errOut, "no database at") {
+		t.Errorf("no database: %q", errOut)
 	}
-	if relativePaths(text, false) != text {
-		t.Errorf("relativePaths changed output without paths")
+	ln, err := net.Listen("unix", filepath.Join(c.dataDir, adminSocketName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conn.Close() // a server that hangs up
+		}
+	}()
+	if _, _, errOut := c.mustRunErr(exitUsage, "form", "diff", file); !strings.Contains(errOut, "admin socket") {
+		t.Errorf("socket failure: %q", errOut)
+	}
+	if _, _, errOut := c.mustRunErr(exitError, "form", "export", "richiesta-assistenza"); !strings.Contains(errOut, "admin socket") {
+		t.Errorf("export, socket failure: %q", errOut)
+	}
+}
+
+// mustRunErr is mustRun returning stderr too.
+func (c cli) mustRunErr(want int, args ...string) (int, string, string) {
+	c.t.Helper()
+	code, out, errOut := c.run(args...)
+	if code != want {
+		c.t.Fatalf("%v: exit %d, want %d\nstdout: %s\nstderr: %s", args, code, want, out, errOut)
+	}
+	return code, out, errOut
+}
+
+// TestPartialImport names the forms written before a failure and those not.
+func TestPartialImport(t *testing.T) {
+	plan := func(slug, action string) *formPlan {
+		return &formPlan{defFile: defFile{def: &schemas.Definition{Slug: slug}}, action: action}
+	}
+	plans := []*formPlan{plan("a", "created"), plan("b", "unchanged"), plan("c", "updated"), plan("d", "created"), plan("e", "created")}
+	if got, want := partialImport(plans, 2), "forms already written: a; not written: c, d, e"; got != want {
+		t.Errorf("partialImport = %q, want %q", got, want)
+	}
+	if got, want := partialImport(plans, 0), "no form was written; not written: a, c, d, e"; got != want {
+		t.Errorf("partialImport = %q, want %q", got, want)
 	}
 }

@@ -30,12 +30,12 @@ func runFormImport(ctx context.Context, args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	defs, ok := loadDefinitionSet(e, fs.Args(), false)
+	defs, files, ok := loadDefinitionSet(e, fs.Args(), false)
 	if !ok {
 		fmt.Fprintln(e.stderr, "modulario: nothing imported: fix the errors above")
 		return exitError
 	}
-	return storeCommand(cfg, fs, "form import", nil, true, *dryRun, e, func(st *store) int {
+	return storeCommand(cfg, fs, "form import", files, *dryRun, exitError, e, func(st *store) int {
 		ctx := cliContext(ctx)
 		plans, err := planImport(ctx, st, e, defs, *publish)
 		if err != nil {
@@ -50,9 +50,10 @@ func runFormImport(ctx context.Context, args []string, e env) int {
 			fmt.Fprintln(e.stdout, "dry run: nothing was written")
 			return exitOK
 		}
-		for _, p := range plans {
+		for i, p := range plans {
 			if err := p.apply(ctx, st.Forms); err != nil {
 				fmt.Fprintf(e.stderr, "%s: %s\n", p.file, describe(err))
+				fmt.Fprintf(e.stderr, "modulario: import stopped: %s\n", partialImport(plans, i))
 				return exitError
 			}
 			fmt.Fprintf(e.stdout, "%s: %s: %s\n", p.file, p.def.Slug, p.outcome())
@@ -62,6 +63,27 @@ func runFormImport(ctx context.Context, args []string, e env) int {
 		}
 		return exitOK
 	})
+}
+
+// partialImport says which forms were written before plans[failed] could
+// not be: "forms already written: a, b; not written: c, d" (forms left
+// unchanged count as neither).
+func partialImport(plans []*formPlan, failed int) string {
+	var done, left []string
+	for i, p := range plans {
+		switch {
+		case !p.writes():
+		case i < failed:
+			done = append(done, p.def.Slug)
+		default:
+			left = append(left, p.def.Slug)
+		}
+	}
+	msg := "no form was written"
+	if len(done) > 0 {
+		msg = "forms already written: " + strings.Join(done, ", ")
+	}
+	return msg + "; not written: " + strings.Join(left, ", ")
 }
 
 // importOutcome says what importing one definition did (the demo seed

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"log/slog"
+	"regexp"
 
 	"github.com/modulario/modulario/web"
 )
@@ -25,3 +26,20 @@ func newLogger(w io.Writer, cfg Config) *slog.Logger {
 
 // jobLogger is the logger of a background job.
 func jobLogger(logger *slog.Logger, job string) *slog.Logger { return logger.With("job", job) }
+
+// clientAddr matches an IP address with its port as net/http writes it
+// in its error log ("http: TLS handshake error from 1.2.3.4:5555: EOF",
+// "[2001:db8::1]:5555").
+var clientAddr = regexp.MustCompile(`\b\d{1,3}(?:\.\d{1,3}){3}:\d+\b|\[[0-9A-Fa-f:.]+(?:%[0-9A-Za-z_.\-]+)?\]:\d+`)
+
+// addrRedactor is the writer of http.Server.ErrorLog: net/http's lines
+// carry the client's address (personal data) and no request id to relate
+// them to, so IP:port is replaced by "[redacted]".
+type addrRedactor struct{ w io.Writer }
+
+func (a addrRedactor) Write(p []byte) (int, error) {
+	if _, err := a.w.Write(clientAddr.ReplaceAll(p, []byte("[redacted]"))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}

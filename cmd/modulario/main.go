@@ -82,6 +82,9 @@ type env struct {
 	// commands received on its admin socket use it instead of opening the
 	// (locked) database file.
 	shared *store
+	// files, on the admin socket, holds the files the client read for a
+	// form or page command and receives those an export produces.
+	files *socketFiles
 }
 
 func main() {

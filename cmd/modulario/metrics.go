@@ -179,7 +179,7 @@ func newStoreCollector(outbox outboxFigures, db dbFigures, now func() time.Time)
 	}
 	return &storeCollector{outbox: outbox, db: db, now: now,
 		messages: d("modulario_outbox_messages", "Notifications in the outbox by channel and status (pending, sent, dead).", "channel", "status"),
-		failures: d("modulario_outbox_failures_total", "Failed sending attempts recorded in the outbox, by channel.", "channel"),
+		failures: d("modulario_outbox_failed_attempts", "Failed sending attempts recorded on the stored outbox messages, by channel (a gauge: retention deletes messages).", "channel"),
 		oldest:   d("modulario_outbox_oldest_pending_seconds", "How long the most overdue pending notification is past its due time; 0 when none is overdue."),
 		size:     d("modulario_bbolt_size_bytes", "Size of the database file."),
 		free:     d("modulario_bbolt_free_pages", "Free pages in the database file."),
@@ -221,7 +221,7 @@ func (c *storeCollector) collectOutbox(ctx context.Context, ch chan<- prometheus
 		} {
 			ch <- prometheus.MustNewConstMetric(c.messages, prometheus.GaugeValue, float64(v), channel, string(status))
 		}
-		ch <- prometheus.MustNewConstMetric(c.failures, prometheus.CounterValue, float64(n.FailedAttempts), channel)
+		ch <- prometheus.MustNewConstMetric(c.failures, prometheus.GaugeValue, float64(n.FailedAttempts), channel)
 	}
 	due, pending, err := c.outbox.OldestDue(ctx)
 	if err != nil {

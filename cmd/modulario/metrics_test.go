@@ -297,7 +297,7 @@ func TestStoreCollectorCache(t *testing.T) {
 	check(scrapeAt(start.Add(5*time.Second)), 1, 3605) // counts cached
 	check(scrapeAt(start.Add(11*time.Second)), 2, 3611)
 	body := scrapeAt(start.Add(11 * time.Second))
-	if v, _ := metricValue(body, "modulario_outbox_failures_total", "channel", "email"); v != 0 {
+	if v, _ := metricValue(body, "modulario_outbox_failed_attempts", "channel", "email"); v != 0 {
 		t.Errorf("failures = %v, want 0", v)
 	}
 	if v, ok := metricValue(body, "modulario_outbox_messages", "channel", "webhook", "status", "dead"); !ok || v != 0 {

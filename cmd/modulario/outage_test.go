@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/emersion/go-smtp"
+
+	"github.com/modulario/modulario/notify"
 )
 
 // mailbox is an in-process SMTP server that records every message.
@@ -104,7 +106,10 @@ func TestNotificationsSurviveOutageAndCrash(t *testing.T) {
 	startServer(t, bin, dataDir, addr, settings...)
 	box := startMailbox(t, smtpAddr)
 	want := 2 * submissions
-	deadline := time.Now().Add(90 * time.Second)
+	// A message claimed by the killed process comes back only when its
+	// lease ends (notify.DefaultLease): the wait covers that, and ends as
+	// soon as every email has arrived.
+	deadline := time.Now().Add(notify.DefaultLease + time.Minute)
 	for len(box.all()) < want && time.Now().Before(deadline) {
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -52,16 +51,16 @@ type pageFile struct {
 // two files.
 func runPageValidate(args []string, e env) int {
 	return runValidate(args, e, "page validate", func(paths []string) bool {
-		_, ok := loadPageSet(e, paths, true)
+		_, _, ok := loadPageSet(e, paths, true)
 		return ok
 	})
 }
 
 // loadPageSet reads every page of paths (files, or folders of *.md
 // files); see loadSet.
-func loadPageSet(e env, paths []string, printOK bool) ([]pageFile, bool) {
-	return loadSet(e, paths, ".md", printOK, func(file string) (pageFile, string, error) {
-		p, err := loadPageFile(file)
+func loadPageSet(e env, paths []string, printOK bool) ([]pageFile, []namedFile, bool) {
+	return loadSet(e, paths, ".md", printOK, func(file string, src []byte) (pageFile, string, error) {
+		p, err := loadPage(src)
 		if err != nil {
 			return pageFile{}, "", err
 		}
@@ -69,12 +68,8 @@ func loadPageSet(e env, paths []string, printOK bool) ([]pageFile, bool) {
 	})
 }
 
-// loadPageFile reads one page file and checks it as the page editor does.
-func loadPageFile(file string) (*modulario.Page, error) {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		return nil, err
-	}
+// loadPage parses one page file and checks it as the page editor does.
+func loadPage(src []byte) (*modulario.Page, error) {
 	if len(src) > maxPageBody+4<<10 {
 		return nil, modulario.Errorf(modulario.EINVALID, "the file is larger than %d KiB", maxPageBody>>10)
 	}
@@ -116,12 +111,12 @@ func runPageImport(ctx context.Context, args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	pages, ok := loadPageSet(e, fs.Args(), false)
+	pages, files, ok := loadPageSet(e, fs.Args(), false)
 	if !ok {
 		fmt.Fprintln(e.stderr, "modulario: nothing imported: fix the errors above")
 		return exitError
 	}
-	return storeCommand(cfg, fs, "page import", nil, true, *dryRun, e, func(st *store) int {
+	return storeCommand(cfg, fs, "page import", files, *dryRun, exitError, e, func(st *store) int {
 		ctx := cliContext(ctx)
 		outcomes := make([]string, len(pages))
 		for i, pf := range pages {
@@ -204,7 +199,7 @@ func runPageExport(ctx context.Context, args []string, e env) int {
 		fs.Usage()
 		return exitUsage
 	}
-	return storeCommand(cfg, fs, "page export", map[string]bool{"dir": true}, false, true, e, func(st *store) int {
+	return storeCommand(cfg, fs, "page export", nil, true, exitError, e, func(st *store) int {
 		list := func() ([]string, error) {
 			pages, err := st.Pages.ListPages(ctx, modulario.PageFilter{})
 			var slugs []string

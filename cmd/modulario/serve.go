@@ -146,6 +146,8 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 
 // newHTTPServer applies the configured timeouts and limits to handler.
 func newHTTPServer(cfg Config, handler http.Handler, logger *slog.Logger) *http.Server {
+	errorLog := slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+	errorLog.SetOutput(addrRedactor{errorLog.Writer()})
 	return &http.Server{
 		Handler:           handler,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -153,7 +155,7 @@ func newHTTPServer(cfg Config, handler http.Handler, logger *slog.Logger) *http.
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    maxHeaderBytes,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog:          errorLog,
 	}
 }
 
