@@ -25,7 +25,7 @@ func AppointmentValue(calendar string, start time.Time) string {
 // ParseAppointmentValue reads an appointment field's answer.
 func ParseAppointmentValue(v string) (calendar string, start time.Time, err error) {
 	cal, ts, ok := strings.Cut(v, "@")
-	if !ok || !calendarSlugRE.MatchString(cal) {
+	if !ok || !ValidSlug(cal) {
 		return "", time.Time{}, fmt.Errorf("appointment %q: want calendar@start", v)
 	}
 	start, err = time.Parse(time.RFC3339, ts)

@@ -137,9 +137,8 @@ func nonBlank(ss ...string) []string {
 }
 
 var (
-	calendarSlugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-	clockRE        = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
-	monthDayRE     = regexp.MustCompile(`^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
+	clockRE    = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	monthDayRE = regexp.MustCompile(`^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$`)
 )
 
 // Validate checks a calendar and returns EINVALID with Fields keyed by
@@ -147,7 +146,7 @@ var (
 // problem (messages in English; the editor translates by pointer).
 func (c *Calendar) Validate() error {
 	f := map[string]string{}
-	if len(c.Slug) > 60 || !calendarSlugRE.MatchString(c.Slug) {
+	if len(c.Slug) > 60 || !ValidSlug(c.Slug) {
 		f["/slug"] = "must be lowercase letters, digits and single hyphens (at most 60)"
 	}
 	if strings.TrimSpace(c.Name) == "" || len(c.Name) > 200 {

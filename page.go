@@ -3,7 +3,29 @@ package modulario
 import (
 	"context"
 	"time"
+	"unicode/utf8"
 )
+
+// Limits of a landing page, the same for the page editor, the API and page
+// files imported from the command line.
+const (
+	PageMaxTitle       = 150       // characters
+	PageMaxDescription = 300       // characters
+	PageMaxBody        = 200 << 10 // bytes of Markdown
+	PageMaxSlug        = 80        // bytes
+)
+
+// ValidPageSlug reports whether s can name a landing page.
+func ValidPageSlug(s string) bool { return len(s) <= PageMaxSlug && ValidSlug(s) }
+
+// ValidPageTitle reports whether t is a title within the limits (not empty).
+func ValidPageTitle(t string) bool { return t != "" && utf8.RuneCountInString(t) <= PageMaxTitle }
+
+// ValidPageDescription reports whether d is within the limit (may be empty).
+func ValidPageDescription(d string) bool { return utf8.RuneCountInString(d) <= PageMaxDescription }
+
+// ValidPageBody reports whether the Markdown body is within the limit.
+func ValidPageBody(b string) bool { return len(b) <= PageMaxBody }
 
 // Page is a landing page of the service catalogue: Markdown with front
 // matter (title, description, category, menu order, publish state). The

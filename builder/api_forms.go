@@ -293,7 +293,7 @@ func (s *Server) apiDraftBase(c echo.Context, slug string) (*modulario.Form, *mo
 		return f, v, err
 	case modulario.ErrorCode(err) != modulario.ENOTFOUND:
 		return nil, nil, err
-	case !slugPattern.MatchString(slug) || len(slug) > 80 || reservedSlugs[slug]:
+	case !modulario.ValidSlug(slug) || len(slug) > 80 || reservedSlugs[slug]:
 		return nil, nil, s.apiInvalid(c, "/slug", s.t(c, "fe.forms.err_slug"))
 	}
 	return nil, nil, nil

@@ -25,7 +25,7 @@ const mimeMarkdown = "text/markdown"
 
 // maxAPIPage caps a page body: the editor's body limit, room for JSON
 // escaping and the other fields.
-const maxAPIPage = 2*maxPageBody + 16<<10
+const maxAPIPage = 2*modulario.PageMaxBody + 16<<10
 
 // apiPage is the stable JSON shape of a page. Body is left out of lists.
 type apiPage struct {

@@ -2,7 +2,6 @@ package builder
 
 import (
 	"net/http"
-	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -98,9 +97,6 @@ func (s *Server) renderFormNew(c echo.Context, status int, d *formNewData, errs 
 	return s.render(c, status, "form_new", v)
 }
 
-// slugPattern is what a form's address may look like.
-var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
-
 // reservedSlugs collide with the editor's own pages.
 var reservedSlugs = map[string]bool{"nuovo": true}
 
@@ -116,7 +112,7 @@ func (s *Server) formCreate(c echo.Context) error {
 		errs = append(errs, FieldError{ID: "title", Message: s.t(c, "fe.forms.err_title")})
 	}
 	switch {
-	case !slugPattern.MatchString(d.Slug) || len(d.Slug) > 80 || reservedSlugs[d.Slug]:
+	case !modulario.ValidSlug(d.Slug) || len(d.Slug) > 80 || reservedSlugs[d.Slug]:
 		errs = append(errs, FieldError{ID: "slug", Message: s.t(c, "fe.forms.err_slug")})
 	default:
 		if _, err := s.cfg.Forms.FindForm(c.Request().Context(), d.Slug); err == nil {

@@ -3,7 +3,6 @@ package builder
 import (
 	"net/http"
 	"net/mail"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
@@ -13,9 +12,6 @@ import (
 )
 
 const officesPath = "/admin/uffici"
-
-// officeSlugRE is the shape of an office slug: "ufficio-tecnico".
-var officeSlugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // officeRoutes registers the office screens (admin only).
 func (s *Server) officeRoutes() {
@@ -124,7 +120,7 @@ func (s *Server) validateOffice(c echo.Context, f *officeForm) []FieldError {
 	add := func(id, key string, args ...any) {
 		errs = append(errs, FieldError{ID: id, Message: s.t(c, key, args...)})
 	}
-	if f.IsNew && (!officeSlugRE.MatchString(f.Slug) || len(f.Slug) > 60) {
+	if f.IsNew && (!modulario.ValidSlug(f.Slug) || len(f.Slug) > 60) {
 		add("slug", "offices.slug_invalid")
 	}
 	if f.Name == "" || utf8.RuneCountInString(f.Name) > 120 {

@@ -3,25 +3,14 @@ package builder
 import (
 	"html/template"
 	"net/http"
-	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/markdown"
 )
-
-// Limits of the page form.
-const (
-	maxPageTitle = 150
-	maxPageDesc  = 300
-	maxPageBody  = 200 << 10
-)
-
-var pageSlugRe = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // pageFormView is the data of the page editor.
 type pageFormView struct {
@@ -76,7 +65,7 @@ func (s *Server) pagePost(c echo.Context, isNew bool) error {
 		preview := s.pagePreviewHTML(c, p.Body)
 		return s.renderPageForm(c, http.StatusOK, p, isNew, nil, &preview)
 	case "inserisci":
-		if slug := c.FormValue("modulo"); pageSlugRe.MatchString(slug) {
+		if slug := c.FormValue("modulo"); modulario.ValidSlug(slug) {
 			p.Body = strings.TrimRight(p.Body, "\n")
 			if p.Body != "" {
 				p.Body += "\n\n"
@@ -125,13 +114,13 @@ func readPageForm(c echo.Context) *modulario.Page {
 func (s *Server) validatePage(c echo.Context, p *modulario.Page, isNew bool) ([]FieldError, error) {
 	var errs []FieldError
 	add := func(id, key string) { errs = append(errs, FieldError{ID: id, Message: s.t(c, key)}) }
-	if p.Title == "" || utf8.RuneCountInString(p.Title) > maxPageTitle {
+	if !modulario.ValidPageTitle(p.Title) {
 		add("page-title", "pages.err.title")
 	}
 	if isNew && p.Slug == "" {
 		p.Slug = slugify(p.Title)
 	}
-	if !pageSlugRe.MatchString(p.Slug) || len(p.Slug) > 80 {
+	if !modulario.ValidPageSlug(p.Slug) {
 		add("page-slug", "pages.err.slug")
 	} else if isNew {
 		_, err := s.cfg.Pages.FindPage(c.Request().Context(), p.Slug)
@@ -141,13 +130,13 @@ func (s *Server) validatePage(c echo.Context, p *modulario.Page, isNew bool) ([]
 			return nil, err
 		}
 	}
-	if utf8.RuneCountInString(p.Description) > maxPageDesc {
+	if !modulario.ValidPageDescription(p.Description) {
 		add("page-description", "pages.err.description")
 	}
 	if _, err := strconv.Atoi(strings.TrimSpace(c.FormValue("menu_order"))); err != nil && strings.TrimSpace(c.FormValue("menu_order")) != "" {
 		add("page-order", "pages.err.order")
 	}
-	if len(p.Body) > maxPageBody {
+	if !modulario.ValidPageBody(p.Body) {
 		add("page-body", "pages.err.body")
 	}
 	return errs, nil

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"net/mail"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
 
@@ -15,9 +14,6 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 )
-
-// slugRE matches office slugs and webhook endpoint names.
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // OfficeService stores the comune's offices.
 type OfficeService struct {
@@ -76,7 +72,7 @@ func normalizeOffice(o *modulario.Office) (modulario.Office, error) {
 	out := *o
 	out.Name = strings.TrimSpace(out.Name)
 	fields := map[string]string{}
-	if !slugRE.MatchString(out.Slug) {
+	if !modulario.ValidSlug(out.Slug) {
 		fields["/slug"] = "Use lowercase letters, digits and single hyphens."
 	}
 	if out.Name == "" {
@@ -223,7 +219,7 @@ func normalizeWebhook(e *modulario.WebhookEndpoint) (modulario.WebhookEndpoint, 
 	out := *e
 	out.URL = strings.TrimSpace(out.URL)
 	fields := map[string]string{}
-	if !slugRE.MatchString(out.Name) {
+	if !modulario.ValidSlug(out.Name) {
 		fields["/name"] = "Use lowercase letters, digits and single hyphens."
 	}
 	if u, err := url.Parse(out.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

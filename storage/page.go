@@ -61,7 +61,7 @@ func (s *PageService) SavePage(ctx context.Context, p *modulario.Page) error {
 	out.Title = strings.TrimSpace(out.Title)
 	out.Category = strings.TrimSpace(out.Category)
 	fields := map[string]string{}
-	if !slugRE.MatchString(out.Slug) || len(out.Slug) > maxSlugLen {
+	if !modulario.ValidSlug(out.Slug) || len(out.Slug) > maxSlugLen {
 		fields["/slug"] = "Use lowercase letters, digits and single hyphens (at most 100 characters)."
 	}
 	if out.Title == "" {

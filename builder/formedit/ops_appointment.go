@@ -1,14 +1,10 @@
 package formedit
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/modulario/modulario"
 )
-
-// calendarSlugRE is the pattern of a calendar slug.
-var calendarSlugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
 // maxCalendars bounds the calendars of one appointment field.
 const maxCalendars = 20
@@ -65,7 +61,7 @@ func checkCalendars(calendars []string) ([]string, error) {
 		if c == "" || seen[c] {
 			continue
 		}
-		if !calendarSlugRE.MatchString(c) || len(c) > 60 {
+		if !modulario.ValidSlug(c) || len(c) > 60 {
 			return nil, invalidf(map[string]string{"calendars": msg.T("it", "field.bad_calendar", c)}, "field.invalid")
 		}
 		seen[c] = true

@@ -1,19 +1,17 @@
 package formedit
 
 import (
-	"regexp"
 	"strings"
-)
 
-// slugRE is the pattern of slugs (forms, offices, endpoints).
-var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	"github.com/modulario/modulario"
+)
 
 // SetMeta sets the descriptive part of the form. Empty optional values
 // remove their key; slug, title and privacy are required.
 func (d *Doc) SetMeta(m Meta) error {
 	fields := map[string]string{}
 	m.Slug, m.Title = strings.TrimSpace(m.Slug), strings.TrimSpace(m.Title)
-	if !slugRE.MatchString(m.Slug) || len(m.Slug) > 80 {
+	if !modulario.ValidSlug(m.Slug) || len(m.Slug) > 80 {
 		fields["slug"] = msg.T("it", "meta.bad_slug")
 	}
 	if m.Title == "" {
@@ -22,7 +20,7 @@ func (d *Doc) SetMeta(m Meta) error {
 	if strings.TrimSpace(m.Privacy) == "" {
 		fields["privacy"] = msg.T("it", "meta.need_privacy")
 	}
-	if m.Office != "" && !slugRE.MatchString(m.Office) {
+	if m.Office != "" && !modulario.ValidSlug(m.Office) {
 		fields["office"] = msg.T("it", "meta.bad_office")
 	}
 	if len(fields) > 0 {

@@ -3,6 +3,8 @@ package formedit
 import (
 	"net/mail"
 	"strings"
+
+	"github.com/modulario/modulario"
 )
 
 // rules reads every rule of the document.
@@ -133,10 +135,10 @@ func (d *Doc) ruleObject(rv RuleView) (*object, error) {
 	if rv.On != EventReceived && rv.On != EventStatusChanged {
 		fields["on"] = msg.T("it", "rule.bad_on")
 	}
-	if rv.Route != "" && !slugRE.MatchString(rv.Route) {
+	if rv.Route != "" && !modulario.ValidSlug(rv.Route) {
 		fields["route"] = msg.T("it", "rule.bad_route")
 	}
-	if rv.Webhook != "" && !slugRE.MatchString(rv.Webhook) {
+	if rv.Webhook != "" && !modulario.ValidSlug(rv.Webhook) {
 		fields["webhook"] = msg.T("it", "rule.bad_webhook")
 	}
 	if len(rv.Tag) > 60 {

@@ -4,23 +4,11 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"regexp"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/markdown"
 )
-
-// Limits of a page, the same the page editor enforces.
-const (
-	maxPageTitle = 150
-	maxPageDesc  = 300
-	maxPageBody  = 200 << 10
-	maxPageSlug  = 80
-)
-
-var pageSlugRE = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 
 // runPage dispatches the page subcommands.
 func runPage(ctx context.Context, args []string, e env) int {
@@ -70,8 +58,8 @@ func loadPageSet(e env, paths []string, printOK bool) ([]pageFile, []namedFile, 
 
 // loadPage parses one page file and checks it as the page editor does.
 func loadPage(src []byte) (*modulario.Page, error) {
-	if len(src) > maxPageBody+4<<10 {
-		return nil, modulario.Errorf(modulario.EINVALID, "the file is larger than %d KiB", maxPageBody>>10)
+	if len(src) > modulario.PageMaxBody+4<<10 {
+		return nil, modulario.Errorf(modulario.EINVALID, "the file is larger than %d KiB", modulario.PageMaxBody>>10)
 	}
 	p, err := markdown.UnmarshalPage(src)
 	if err != nil {
@@ -79,17 +67,17 @@ func loadPage(src []byte) (*modulario.Page, error) {
 	}
 	p.Title, p.Category = strings.TrimSpace(p.Title), strings.TrimSpace(p.Category)
 	fields := map[string]string{}
-	if !pageSlugRE.MatchString(p.Slug) || len(p.Slug) > maxPageSlug {
-		fields["/slug"] = fmt.Sprintf("use lowercase letters, digits and single hyphens (at most %d characters)", maxPageSlug)
+	if !modulario.ValidPageSlug(p.Slug) {
+		fields["/slug"] = fmt.Sprintf("use lowercase letters, digits and single hyphens (at most %d characters)", modulario.PageMaxSlug)
 	}
-	if p.Title == "" || utf8.RuneCountInString(p.Title) > maxPageTitle {
-		fields["/title"] = fmt.Sprintf("the page needs a title of at most %d characters", maxPageTitle)
+	if !modulario.ValidPageTitle(p.Title) {
+		fields["/title"] = fmt.Sprintf("the page needs a title of at most %d characters", modulario.PageMaxTitle)
 	}
-	if utf8.RuneCountInString(p.Description) > maxPageDesc {
-		fields["/description"] = fmt.Sprintf("at most %d characters", maxPageDesc)
+	if !modulario.ValidPageDescription(p.Description) {
+		fields["/description"] = fmt.Sprintf("at most %d characters", modulario.PageMaxDescription)
 	}
-	if len(p.Body) > maxPageBody {
-		fields["/body"] = fmt.Sprintf("at most %d KiB", maxPageBody>>10)
+	if !modulario.ValidPageBody(p.Body) {
+		fields["/body"] = fmt.Sprintf("at most %d KiB", modulario.PageMaxBody>>10)
 	}
 	if len(fields) > 0 {
 		return nil, &modulario.Error{Code: modulario.EINVALID, Message: "the page is not valid", Fields: fields}
