@@ -148,7 +148,14 @@ func (s *Server) decodeAPIBody(c echo.Context, v any) error {
 	if _, err := s.apiContentType(c, echo.MIMEApplicationJSON); err != nil {
 		return err
 	}
-	dec := json.NewDecoder(c.Request().Body)
+	return s.decodeStrict(c, c.Request().Body, v)
+}
+
+// decodeStrict reads one JSON value from r into v: no unknown fields,
+// nothing after it (400 otherwise; a body over its limit stays that
+// error).
+func (s *Server) decodeStrict(c echo.Context, r io.Reader, v any) error {
+	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var tooBig *http.MaxBytesError

@@ -2,7 +2,6 @@ package builder
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -11,12 +10,12 @@ import (
 	"github.com/modulario/modulario"
 )
 
-// apiParams are the query parameters GET /api/v1/submissions accepts;
-// any other is refused, so a typo never silently widens a query.
-var apiParams = map[string]bool{
-	"office": true, "form": true, "status": true, "assignee": true, "channel": true, "tag": true,
-	"from": true, "to": true, "q": true, "overdue": true, "sort": true, "cursor": true, "limit": true,
-	"lang": true,
+// apiParams are the query parameters GET /api/v1/submissions accepts
+// (and "lang", as everywhere); any other is refused, so a typo never
+// silently widens a query.
+var apiParams = []string{
+	"office", "form", "status", "assignee", "channel", "tag",
+	"from", "to", "q", "overdue", "sort", "cursor", "limit",
 }
 
 // apiSorts maps the sort parameter to sorts.
@@ -34,13 +33,8 @@ var apiSorts = map[string]modulario.InboxSort{
 // problem naming each parameter.
 func (s *Server) apiFilter(c echo.Context, tok *modulario.APIToken) (modulario.InboxFilter, error) {
 	q := c.QueryParams()
-	var bads []string
+	bads := s.unknownParams(c, apiParams...)
 	bad := func(param string) { bads = append(bads, param) }
-	for k := range q {
-		if !apiParams[k] {
-			bad(k)
-		}
-	}
 	f := modulario.InboxFilter{Offices: append([]string{}, tok.Offices...), Form: strings.TrimSpace(q.Get("form")),
 		Tag: strings.TrimSpace(q.Get("tag")), Text: strings.TrimSpace(q.Get("q")), Cursor: q.Get("cursor"),
 		Assignee: strings.TrimSpace(q.Get("assignee"))}
@@ -84,7 +78,7 @@ func (s *Server) apiFilter(c echo.Context, tok *modulario.APIToken) (modulario.I
 		bad("to")
 	}
 	if l := q.Get("limit"); l != "" {
-		if n, err := strconv.Atoi(l); err != nil || n < 1 || n > 200 {
+		if n, ok := apiLimit(l); !ok {
 			bad("limit")
 		} else {
 			f.Limit = n

@@ -87,7 +87,7 @@ func (s *Server) toAPIForm(f *modulario.Form) *apiForm {
 		CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
 		Links: apiFormLinks{Self: self, Versions: self + "/versions", Definition: self + "/definition"}}
 	if f.Published > 0 && !f.Archived {
-		out.Links.Service = apiOptional(s.cfg.BaseURL + "/servizi/" + f.Slug)
+		out.Links.Service = apiOptional(s.serviceURL(f.Slug))
 	}
 	return out
 }
@@ -155,14 +155,19 @@ func (s *Server) apiFindForm(c echo.Context) (*modulario.Form, error) {
 	return f, err
 }
 
+// currentNumber is the number of the version an edit starts from: the
+// draft, else the live one (0 when there is neither).
+func currentNumber(f *modulario.Form) int {
+	if f.Draft != 0 {
+		return f.Draft
+	}
+	return f.Published
+}
+
 // currentVersion is the version an edit starts from: the draft, else the
 // live one.
 func (s *Server) currentVersion(c echo.Context, f *modulario.Form) (*modulario.Version, error) {
-	n := f.Draft
-	if n == 0 {
-		n = f.Published
-	}
-	return s.cfg.Forms.FindVersion(c.Request().Context(), f.Slug, n)
+	return s.cfg.Forms.FindVersion(c.Request().Context(), f.Slug, currentNumber(f))
 }
 
 // apiGetForm answers GET /api/v1/forms/{slug}, with the ETag of the
@@ -222,9 +227,7 @@ func (s *Server) apiFormDefinition(c echo.Context) error {
 	n := f.Draft
 	switch raw := c.QueryParam("version"); raw {
 	case "":
-		if n == 0 {
-			n = f.Published
-		}
+		n = currentNumber(f)
 	case "draft":
 	case "published":
 		n = f.Published
@@ -293,7 +296,7 @@ func (s *Server) apiDraftBase(c echo.Context, slug string) (*modulario.Form, *mo
 		return f, v, err
 	case modulario.ErrorCode(err) != modulario.ENOTFOUND:
 		return nil, nil, err
-	case !modulario.ValidSlug(slug) || len(slug) > 80 || reservedSlugs[slug]:
+	case !validFormSlug(slug):
 		return nil, nil, s.apiInvalid(c, "/slug", s.t(c, "fe.forms.err_slug"))
 	}
 	return nil, nil, nil
@@ -307,15 +310,16 @@ func (s *Server) apiDefinition(c echo.Context, slug string, body []byte) (*forme
 	if err != nil {
 		return nil, err
 	}
+	view := doc.View()
 	if !doc.HasSlug() {
 		doc.SetSlug(slug)
-	} else if doc.View().Meta.Slug != slug {
+	} else if view.Meta.Slug != slug {
 		return nil, s.apiInvalid(c, "/slug", s.t(c, "fe.json.err_slug", slug))
 	}
 	if err := doc.Check(); err != nil {
 		return nil, err
 	}
-	office := doc.View().Meta.Office
+	office := view.Meta.Office
 	if office == "" {
 		return nil, s.apiInvalid(c, "/office", s.t(c, "api.form_office_required"))
 	}
@@ -373,9 +377,9 @@ func (s *Server) apiPublishForm(c echo.Context) error {
 	if err := s.apiPrecondition(c, v); err != nil {
 		return err
 	}
-	doc, err := formedit.Parse(v.Definition)
+	doc, err := parseStored(v)
 	if err != nil {
-		return &modulario.Error{Code: modulario.EINTERNAL, Message: "stored definition unreadable", Err: err}
+		return err
 	}
 	problems, err := s.publishProblems(c, doc)
 	if err != nil {

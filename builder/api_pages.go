@@ -3,7 +3,6 @@ package builder
 import (
 	"bytes"
 	"cmp"
-	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
@@ -235,10 +234,8 @@ func (s *Server) readAPIPage(c echo.Context) (*modulario.Page, error) {
 		return markdown.UnmarshalPage(body)
 	}
 	var in apiPageInput
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&in); err != nil || dec.More() {
-		return nil, s.apiErr(c, http.StatusBadRequest, "api.bad_json")
+	if err := s.decodeStrict(c, bytes.NewReader(body), &in); err != nil {
+		return nil, err
 	}
 	p := &modulario.Page{Title: strings.TrimSpace(in.Title), Description: strings.TrimSpace(in.Description),
 		Category: strings.TrimSpace(in.Category), MenuOrder: in.MenuOrder, Published: in.Published,

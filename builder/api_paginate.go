@@ -31,14 +31,21 @@ func (s *Server) apiListQuery(c echo.Context, filters ...string) (apiListParams,
 	p := apiListParams{Cursor: c.QueryParam("cursor"), Limit: apiDefaultLimit}
 	var bad []string
 	if l := c.QueryParam("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil || n < 1 || n > apiMaxLimit {
+		n, ok := apiLimit(l)
+		if !ok {
 			bad = append(bad, "limit")
 		}
 		p.Limit = n
 	}
 	bad = append(bad, s.unknownParams(c, append(filters, "cursor", "limit")...)...)
 	return p, s.badParams(c, bad...)
+}
+
+// apiLimit reads a limit parameter: ok when it is a number from 1 to
+// apiMaxLimit.
+func apiLimit(l string) (n int, ok bool) {
+	n, err := strconv.Atoi(l)
+	return n, err == nil && n >= 1 && n <= apiMaxLimit
 }
 
 // unknownParams names the query parameters of c not in allowed ("lang" is

@@ -67,11 +67,7 @@ func (s *Server) checkCurrent(c echo.Context, ed *editing) error {
 	if err != nil {
 		return s.formNotFound(c, err)
 	}
-	n := form.Draft
-	if n == 0 {
-		n = form.Published
-	}
-	v, err := s.cfg.Forms.FindVersion(ctx, form.Slug, n)
+	v, err := s.currentVersion(c, form)
 	if err != nil {
 		return err
 	}

@@ -156,11 +156,7 @@ func (s *Server) editorView(c echo.Context, ed *editing, tab string) *editorData
 		d.Ctx.Steps = append(d.Ctx.Steps, stepOption{Number: i + 1, Title: st.Title})
 	}
 	d.StatusLabel, d.StatusClass = s.statusBadge(c, ed.Form)
-	n := ed.Form.Draft
-	if n == 0 {
-		n = ed.Form.Published
-	}
-	d.PreviewURL = s.previewURL(ed.Form.Slug, n)
+	d.PreviewURL = s.previewURL(ed.Form.Slug, currentNumber(ed.Form))
 	for i, st := range view.Steps {
 		row := stepRow{StepView: st, Number: i + 1, First: i == 0, Last: i == len(view.Steps)-1,
 			CondText: s.condText(c, st.Condition, view)}

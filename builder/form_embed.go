@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/url"
-	"strings"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/builder/formedit"
@@ -54,11 +53,9 @@ func (s *Server) addEmbedPanel() {
 
 // embedPanel builds the panel of form f, whose editor shows view.
 func (s *Server) embedPanel(f *modulario.Form, view *formedit.View) *embedPanelView {
-	base := strings.TrimRight(s.cfg.BaseURL, "/")
-	slug := url.PathEscape(f.Slug)
 	p := &embedPanelView{
-		Snippet:   embedSnippet(base, f.Slug, f.Title),
-		Direct:    base + "/servizi/" + slug,
+		Snippet:   s.embedSnippet(f.Slug, f.Title),
+		Direct:    s.serviceURL(url.PathEscape(f.Slug)),
 		Origins:   s.cfg.EmbedOrigins,
 		Published: f.Published > 0,
 	}
@@ -87,15 +84,19 @@ func prefillExample(view *formedit.View) (name, value string) {
 	return "", ""
 }
 
+// serviceURL is the public page of the form at slug (given as it goes
+// into the URL).
+func (s *Server) serviceURL(slug string) string { return s.cfg.BaseURL + "/servizi/" + slug }
+
 // embedSnippet is the HTML that embeds a form with /embed.js: a plain link
 // that works without JavaScript, replaced by the iframe when the script
 // runs. Slug and title are escaped: the snippet is pasted as HTML.
-func embedSnippet(base, slug, title string) string {
+func (s *Server) embedSnippet(slug, title string) string {
 	esc := html.EscapeString
-	page := esc(base + "/servizi/" + url.PathEscape(slug))
+	page := esc(s.serviceURL(url.PathEscape(slug)))
 	return `<a href="` + page + `" data-modulario-fallback="` + esc(slug) + `">` +
 		esc(msg.T(i18n.Default, "fe.embed.fallback", title)) + "</a>\n" +
-		`<script src="` + esc(base+"/embed.js") + `" data-modulo="` + esc(slug) + `" async></script>`
+		`<script src="` + esc(s.cfg.BaseURL+"/embed.js") + `" data-modulo="` + esc(slug) + `" async></script>`
 }
 
 // Strings of the embed panel. The snippet's link text is always Italian:

@@ -100,6 +100,11 @@ func (s *Server) renderFormNew(c echo.Context, status int, d *formNewData, errs 
 // reservedSlugs collide with the editor's own pages.
 var reservedSlugs = map[string]bool{"nuovo": true}
 
+// validFormSlug reports whether slug may be the address of a new form.
+func validFormSlug(slug string) bool {
+	return modulario.ValidSlug(slug) && len(slug) <= 80 && !reservedSlugs[slug]
+}
+
 // formCreate creates a form, blank or from a gallery template, and opens
 // the editor on it.
 func (s *Server) formCreate(c echo.Context) error {
@@ -112,7 +117,7 @@ func (s *Server) formCreate(c echo.Context) error {
 		errs = append(errs, FieldError{ID: "title", Message: s.t(c, "fe.forms.err_title")})
 	}
 	switch {
-	case !modulario.ValidSlug(d.Slug) || len(d.Slug) > 80 || reservedSlugs[d.Slug]:
+	case !validFormSlug(d.Slug):
 		errs = append(errs, FieldError{ID: "slug", Message: s.t(c, "fe.forms.err_slug")})
 	default:
 		if _, err := s.cfg.Forms.FindForm(c.Request().Context(), d.Slug); err == nil {

@@ -58,6 +58,16 @@ type editing struct {
 	Doc     *formedit.Doc
 }
 
+// parseStored parses the definition of a stored version; one that no
+// longer parses is a server fault.
+func parseStored(v *modulario.Version) (*formedit.Doc, error) {
+	doc, err := formedit.Parse(v.Definition)
+	if err != nil {
+		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "stored definition unreadable", Err: err}
+	}
+	return doc, nil
+}
+
 // loadForm loads the form named by the :slug parameter.
 func (s *Server) loadForm(c echo.Context) (*editing, error) {
 	ctx := c.Request().Context()
@@ -68,18 +78,13 @@ func (s *Server) loadForm(c echo.Context) (*editing, error) {
 	if !canEditForm(userOf(c), form.Office) {
 		return nil, modulario.Errorf(modulario.EFORBIDDEN, "%s", s.t(c, "fe.form.other_office"))
 	}
-	n := form.Draft
-	if n == 0 {
-		n = form.Published
-	}
-	v, err := s.cfg.Forms.FindVersion(ctx, form.Slug, n)
+	v, err := s.currentVersion(c, form)
 	if err != nil {
 		return nil, err
 	}
-	doc, err := formedit.Parse(v.Definition)
+	doc, err := parseStored(v)
 	if err != nil {
-		// A stored version that no longer parses is a server fault.
-		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "stored definition unreadable", Err: err}
+		return nil, err
 	}
 	ed := &editing{Form: form, Version: v, Doc: doc}
 	if err := s.checkBase(c, ed); err != nil {

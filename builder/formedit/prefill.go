@@ -1,8 +1,6 @@
 package formedit
 
 import (
-	"slices"
-
 	"github.com/modulario/modulario/schemas"
 )
 
@@ -22,7 +20,7 @@ var prefillTypes = map[FieldType]bool{
 func canPrefill(path string, t FieldType, prop, ui *object) bool {
 	readOnly, _ := prop.get("readOnly").(bool)
 	return !isChildPath(path) && prefillTypes[t] && ui.str("widget") != "hidden" && !readOnly &&
-		!prop.has("const") && !slices.Contains(schemas.PrefillReserved, path)
+		!prop.has("const") && !schemas.IsPrefillReserved(path)
 }
 
 // applyPrefill writes "prefill" from f, or removes it when the field (as
