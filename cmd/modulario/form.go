@@ -171,14 +171,21 @@ func exportDefinition(ctx context.Context, forms modulario.FormService, slug str
 	if err != nil {
 		return nil, err
 	}
-	number := form.Draft
-	if number == 0 {
-		number = form.Published
-	}
+	number, _ := currentVersion(form)
 	if number == 0 {
 		return nil, modulario.Errorf(modulario.ENOTFOUND, "form %q has no version", slug)
 	}
 	return storedDefinition(ctx, forms, slug, number)
+}
+
+// currentVersion is the form's draft version, else its published one (0
+// when it has neither), with its label, "draft" or "published". A draft is
+// always newer than the published version.
+func currentVersion(form *modulario.Form) (number int, label string) {
+	if form.Draft > 0 {
+		return form.Draft, "draft"
+	}
+	return form.Published, "published"
 }
 
 // storedDefinition returns one stored version in the canonical encoding

@@ -57,10 +57,7 @@ func diffDefinition(ctx context.Context, forms modulario.FormService, e env, d d
 	} else if err != nil {
 		return false, err
 	}
-	number, label := max(form.Draft, form.Published), "draft"
-	if form.Draft == 0 {
-		label = "published"
-	}
+	number, label := currentVersion(form)
 	if published {
 		number, label = form.Published, "published"
 	}

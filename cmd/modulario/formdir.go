@@ -248,14 +248,25 @@ func writeExported(e env, fs *flag.FlagSet, files map[string][]byte) error {
 		names = append(names, name)
 	}
 	sort.Strings(names)
+	return writeFiles(e, dir, names, func(i int) ([]byte, error) { return files[names[i]], nil })
+}
+
+// writeFiles creates dir if missing, then writes data(i) to each paths[i]
+// in turn, atomically, printing "wrote PATH" after each; it stops at the
+// first error.
+func writeFiles(e env, dir string, paths []string, data func(i int) ([]byte, error)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	for _, name := range names {
-		if err := writeFileAtomic(name, files[name]); err != nil {
+	for i, path := range paths {
+		b, err := data(i)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %s\n", name)
+		if err := writeFileAtomic(path, b); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "wrote %s\n", path)
 	}
 	return nil
 }
@@ -315,29 +326,30 @@ func exportTo(e env, dir, ext string, all bool, slugs []string, list func() ([]s
 			return err
 		}
 	}
-	if e.files == nil {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
-		}
+	paths := make([]string, len(slugs))
+	for i, slug := range slugs {
+		paths[i] = filepath.Join(dir, slug+ext)
 	}
-	size := 0
-	for _, slug := range slugs {
-		data, err := content(slug)
+	data := func(i int) ([]byte, error) {
+		b, err := content(slugs[i])
 		if err != nil {
-			return fmt.Errorf("%s: %w", slug, err)
+			return nil, fmt.Errorf("%s: %w", slugs[i], err)
 		}
-		path := filepath.Join(dir, slug+ext)
-		if e.files != nil { // the client writes the file
-			if size += len(data); size > maxSocketFiles {
-				return fmt.Errorf("more than %d MiB to send back through the admin socket: export fewer at a time", maxSocketFiles>>20)
-			}
-			e.files.out[path] = data
-			continue
-		}
-		if err := writeFileAtomic(path, data); err != nil {
+		return b, nil
+	}
+	if e.files == nil {
+		return writeFiles(e, dir, paths, data)
+	}
+	size := 0 // the client writes the files
+	for i, path := range paths {
+		b, err := data(i)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "wrote %s\n", path)
+		if size += len(b); size > maxSocketFiles {
+			return fmt.Errorf("more than %d MiB to send back through the admin socket: export fewer at a time", maxSocketFiles>>20)
+		}
+		e.files.out[path] = b
 	}
 	return nil
 }

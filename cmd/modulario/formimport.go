@@ -128,7 +128,7 @@ func planForm(ctx context.Context, forms modulario.FormService, d defFile, publi
 	} else if err != nil {
 		return nil, err
 	}
-	current := max(form.Draft, form.Published) // a draft is always the newer
+	current, _ := currentVersion(form)
 	cur, err := storedDefinition(ctx, forms, form.Slug, current)
 	if err != nil {
 		return nil, err

@@ -55,15 +55,7 @@ func readyHandler(outbox oldestDuer, dataDir string, logger *slog.Logger) http.H
 }
 
 // withReadiness serves GET /readyz with ready and everything else with next.
-func withReadiness(ready, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/readyz" {
-			ready.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
+func withReadiness(ready, next http.Handler) http.Handler { return withPath("/readyz", ready, next) }
 
 func (rd *readiness) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")

@@ -28,7 +28,7 @@ func mainHandler(cfg Config, m *metrics, ready, staff, citizen http.Handler, log
 	sites := splitSites(web.Site(siteStaff, staff), web.Site(siteCitizen, citizen))
 	h := withReadiness(web.Label(siteOps, "/readyz", ready), withLivenessSite(sites))
 	if cfg.MetricsToken != "" {
-		h = withMetrics(web.Label(siteOps, metricsPath, requireToken(cfg.MetricsToken, m.handler(logger))), h)
+		h = withPath(metricsPath, web.Label(siteOps, metricsPath, requireToken(cfg.MetricsToken, m.handler(logger))), h)
 	}
 	return observe(cfg, m, logger, h)
 }
@@ -46,21 +46,14 @@ func observe(cfg Config, m *metrics, logger *slog.Logger, h http.Handler) http.H
 
 // withLivenessSite counts /healthz as an operations request.
 func withLivenessSite(next http.Handler) http.Handler {
-	ops := web.Site(siteOps, next)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == livenessPath {
-			ops.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
+	return withPath(livenessPath, web.Site(siteOps, next), next)
 }
 
-// withMetrics serves metricsPath with metrics and everything else with next.
-func withMetrics(metrics, next http.Handler) http.Handler {
+// withPath serves path with h and everything else with next.
+func withPath(path string, h, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == metricsPath {
-			metrics.ServeHTTP(w, r)
+		if r.URL.Path == path {
+			h.ServeHTTP(w, r)
 			return
 		}
 		next.ServeHTTP(w, r)

@@ -13,7 +13,6 @@ import (
 
 	"github.com/modulario/modulario/notify"
 	"github.com/modulario/modulario/renderer"
-	"github.com/modulario/modulario/storage"
 	"github.com/modulario/modulario/themes"
 )
 
@@ -77,7 +76,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 			return fmt.Errorf("seeding demo staff: %w", err)
 		}
 	}
-	m := newMetrics(storage.NewOutboxService(st.db), st.db)
+	m := newMetrics(st.outbox, st.db)
 	st.Submissions = m.countSubmissions(st.Submissions)
 	previewKey, err := loadPreviewKey(cfg.DataDir)
 	if err != nil {
@@ -127,7 +126,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", cfg.Addr, err)
 	}
-	ready := drainOn(ctx.Done(), readyHandler(storage.NewOutboxService(st.db), cfg.DataDir, logger))
+	ready := drainOn(ctx.Done(), readyHandler(st.outbox, cfg.DataDir, logger))
 	srv := newHTTPServer(cfg, mainHandler(cfg, m, ready, staff, handler, logger), logger)
 	stopMetrics, err := startMetricsServer(ctx, cfg, m, logger)
 	if err != nil {
@@ -137,7 +136,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	defer stopMetrics()
 	// Background work stops before the database closes (defers run last
 	// in, first out).
-	defer startBackground(ctx, cfg, st, newDispatcher(cfg, st, channels, jobLogger(logger, "outbox dispatcher")), logger)()
+	defer startBackground(ctx, cfg, st, channels, logger)()
 
 	logger.Info("listening", "addr", ln.Addr().String(), "base_url", cfg.BaseURL, "data_dir", cfg.DataDir)
 	fmt.Fprintf(stdout, "Modulario is serving %s (listening on %s)\n", cfg.BaseURL, ln.Addr())
@@ -239,37 +238,43 @@ func purgeHolds(ctx context.Context, bookings holdPurger, interval time.Duration
 }
 
 // startBackground runs the draft, session and slot hold purges, the
-// outbox dispatcher and the admin socket until the returned stop function
-// is called (or ctx ends); stop waits for them up to the shutdown timeout,
-// so in-flight sends finish before the database closes.
-func startBackground(ctx context.Context, cfg Config, st *store, d *notify.Dispatcher, logger *slog.Logger) (stop func()) {
+// outbox dispatcher (sending through channels) and the admin socket until
+// the returned stop function is called (or ctx ends); stop waits for them
+// up to the shutdown timeout, so in-flight sends finish before the
+// database closes. Each job logs with its name as the "job" attribute.
+func startBackground(ctx context.Context, cfg Config, st *store, channels map[string]notify.Channel, logger *slog.Logger) (stop func()) {
 	bg, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	run := func(name string, fn func(context.Context) error) {
+	run := func(name string, fn func(context.Context, *slog.Logger) error) {
+		log := jobLogger(logger, name)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := fn(bg); err != nil {
-				jobLogger(logger, name).Error("background job stopped", "err", err)
+			if err := fn(bg, log); err != nil {
+				log.Error("background job stopped", "err", err)
 			}
 		}()
 	}
-	run("draft purge", func(ctx context.Context) error {
-		purgeDrafts(ctx, st.Drafts, purgeInterval, jobLogger(logger, "draft purge"))
+	run("draft purge", func(ctx context.Context, log *slog.Logger) error {
+		purgeDrafts(ctx, st.Drafts, purgeInterval, log)
 		return nil
 	})
-	run("session purge", func(ctx context.Context) error {
-		purgeSessions(ctx, st.Sessions, purgeInterval, jobLogger(logger, "session purge"))
+	run("session purge", func(ctx context.Context, log *slog.Logger) error {
+		purgeSessions(ctx, st.Sessions, purgeInterval, log)
 		return nil
 	})
-	run("hold purge", func(ctx context.Context) error {
-		purgeHolds(ctx, st.Bookings, holdPurgeInterval, jobLogger(logger, "hold purge"))
+	run("hold purge", func(ctx context.Context, log *slog.Logger) error {
+		purgeHolds(ctx, st.Bookings, holdPurgeInterval, log)
 		return nil
 	})
-	run("outbox dispatcher", d.Run)
-	run("retention", retentionLoop(st, jobLogger(logger, "retention")))
-	run("admin socket", func(ctx context.Context) error {
-		return serveAdminSocket(ctx, cfg.DataDir, st, jobLogger(logger, "admin socket"))
+	run("outbox dispatcher", func(ctx context.Context, log *slog.Logger) error {
+		return newDispatcher(cfg, st, channels, log).Run(ctx)
+	})
+	run("retention", func(ctx context.Context, log *slog.Logger) error {
+		return retentionLoop(st, log)(ctx)
+	})
+	run("admin socket", func(ctx context.Context, log *slog.Logger) error {
+		return serveAdminSocket(ctx, cfg.DataDir, st, log)
 	})
 	return func() { cancel(); waitBackground(&wg, cfg.ShutdownTimeout, logger) }
 }

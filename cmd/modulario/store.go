@@ -16,7 +16,9 @@ const lockWait = 2 * time.Second
 // store is the opened database with the domain services wired to it: the
 // one place that knows the concrete storage types.
 type store struct {
-	db          *storage.DB
+	db *storage.DB
+	// outbox is Outbox with the figures the metrics and readiness read.
+	outbox      *storage.OutboxService
 	Forms       modulario.FormService
 	Drafts      modulario.DraftService
 	Submissions modulario.SubmissionService
@@ -44,15 +46,17 @@ func openStore(path string) (*store, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	outbox := storage.NewOutboxService(db)
 	return &store{
 		db:          db,
+		outbox:      outbox,
 		Forms:       storage.NewFormService(db),
 		Drafts:      storage.NewDraftService(db),
 		Submissions: storage.NewSubmissionService(db),
 		Attachments: storage.NewAttachmentService(db),
 		Offices:     storage.NewOfficeService(db),
 		Webhooks:    storage.NewWebhookService(db),
-		Outbox:      storage.NewOutboxService(db),
+		Outbox:      outbox,
 		Ratings:     storage.NewRatingService(db),
 		Users:       storage.NewUserService(db),
 		Sessions:    storage.NewSessionService(db),
