@@ -30,7 +30,12 @@ func markLeavingLinks(page []byte, note template.HTML) []byte {
 			}
 			return out.Bytes()
 		}
-		// Token and TagName reuse the buffer Raw points into.
+		if tt != html.StartTagToken && tt != html.EndTagToken {
+			out.Write(z.Raw())
+			continue
+		}
+		// Token and TagName reuse (and lower-case) the buffer Raw points
+		// into: keep the tag's bytes as written.
 		raw := append([]byte(nil), z.Raw()...)
 		switch tt {
 		case html.StartTagToken:

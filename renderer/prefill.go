@@ -41,7 +41,8 @@ type prefillHidden struct {
 // flow: the query of a GET, the hidden inputs of the consent POST.
 func (s *Server) prefillOf(c echo.Context, form *schemas.Form) url.Values {
 	if c.Request().Method == http.MethodPost {
-		return s.prefillFromPost(c, form)
+		values, _ := s.prefillFromPost(c, form)
+		return values
 	}
 	return s.prefillFromQuery(c, form)
 }
@@ -49,15 +50,18 @@ func (s *Server) prefillOf(c echo.Context, form *schemas.Form) url.Values {
 // prefillFromQuery returns the query parameters of the request that preset
 // one of form's prefill fields with a valid value, by field name.
 func (s *Server) prefillFromQuery(c echo.Context, form *schemas.Form) url.Values {
-	return s.prefillValues(c, form, c.QueryParams(), "")
+	values, _ := s.prefillValues(c, form, c.QueryParams(), "")
+	return values
 }
 
 // prefillFromPost returns the "prefill.NAME" inputs of the consent form
-// that preset one of form's prefill fields with a valid value, by name.
-func (s *Server) prefillFromPost(c echo.Context, form *schemas.Form) url.Values {
+// that preset one of form's prefill fields with a valid value, by name,
+// and the same values converted to their fields' types (nil when the
+// form cannot be parsed).
+func (s *Server) prefillFromPost(c echo.Context, form *schemas.Form) (url.Values, map[string]any) {
 	r := c.Request()
 	if err := r.ParseForm(); err != nil {
-		return nil
+		return nil, nil
 	}
 	return s.prefillValues(c, form, r.PostForm, prefillInput)
 }
@@ -65,8 +69,9 @@ func (s *Server) prefillFromPost(c echo.Context, form *schemas.Form) url.Values 
 // prefillValues keeps the params named prefix+NAME whose NAME is a prefill
 // field of form and whose values convert and validate, within the caps.
 // Dropped parameters are logged at debug level by name, never by value.
-func (s *Server) prefillValues(c echo.Context, form *schemas.Form, params url.Values, prefix string) url.Values {
-	out := url.Values{}
+// It also returns the kept values converted to their fields' types.
+func (s *Server) prefillValues(c echo.Context, form *schemas.Form, params url.Values, prefix string) (url.Values, map[string]any) {
+	out, data := url.Values{}, map[string]any{}
 	budget := maxPrefillValues
 	for _, fl := range form.PrefillFields() {
 		raw := params[prefix+fl.Name]
@@ -77,18 +82,19 @@ func (s *Server) prefillValues(c echo.Context, form *schemas.Form, params url.Va
 			s.prefillDropped(c, form, fl.Name, "over the limits")
 			continue
 		}
-		if _, ok := form.PrefillValue(fl.Name, raw); !ok {
+		v, ok := form.PrefillValue(fl.Name, raw)
+		if !ok {
 			s.prefillDropped(c, form, fl.Name, "invalid")
 			continue
 		}
 		budget -= len(raw)
-		out[fl.Name] = raw
+		out[fl.Name], data[fl.Name] = raw, v
 	}
 	if n := ignoredParams(form, params, prefix); n > 0 {
 		s.cfg.Logger.DebugContext(c.Request().Context(), "prefill parameters ignored",
 			"form", form.Def.Slug, "count", n)
 	}
-	return out
+	return out, data
 }
 
 // ignoredParams counts the params named prefix+NAME where NAME is neither
@@ -98,7 +104,7 @@ func ignoredParams(form *schemas.Form, params url.Values, prefix string) int {
 	n := 0
 	for name := range params {
 		field, ok := strings.CutPrefix(name, prefix)
-		if ok && form.PrefillField(field) == nil && !slices.Contains(schemas.PrefillReserved, field) {
+		if ok && form.PrefillField(field) == nil && !schemas.IsPrefillReserved(field) {
 			n++
 		}
 	}
@@ -144,19 +150,12 @@ func prefillInputs(values url.Values) []prefillHidden {
 }
 
 // prefillDraft returns the first answers of a draft started from the
-// consent form: its valid prefill inputs, as the draft's JSON data.
+// consent form: its valid prefill inputs converted to their fields'
+// types, as the draft's JSON data ({} when there are none).
 func (s *Server) prefillDraft(c echo.Context, form *schemas.Form) ([]byte, error) {
-	return json.Marshal(prefillData(form, s.prefillFromPost(c, form)))
-}
-
-// prefillData returns a new draft's answers: the prefill values converted
-// to their fields' types.
-func prefillData(form *schemas.Form, values url.Values) map[string]any {
-	data := map[string]any{}
-	for name, raw := range values {
-		if v, ok := form.PrefillValue(name, raw); ok {
-			data[name] = v
-		}
+	_, data := s.prefillFromPost(c, form)
+	if data == nil {
+		data = map[string]any{}
 	}
-	return data
+	return json.Marshal(data)
 }

@@ -2,6 +2,7 @@ package schemas
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -37,7 +38,7 @@ func prefillRefusal(f *Field, n node, pathPrefix string, u FieldUI) string {
 	switch {
 	case pathPrefix != "":
 		return "only top-level fields can be prefilled, not fields inside a group or a repeatable group"
-	case isReservedPrefill(f.Name):
+	case IsPrefillReserved(f.Name):
 		return "the name " + strconv.Quote(f.Name) + " is reserved (" + strings.Join(PrefillReserved, ", ") + "): rename the field"
 	case f.Kind == KindHidden:
 		return "a hidden field is never prefilled from a link"
@@ -64,14 +65,9 @@ func checkPrefillMarkdown(def *Definition, problems map[string]string) {
 	}
 }
 
-// isReservedPrefill reports whether name is a reserved query parameter.
-func isReservedPrefill(name string) bool {
-	for _, r := range PrefillReserved {
-		if name == r {
-			return true
-		}
-	}
-	return false
+// IsPrefillReserved reports whether name is a reserved query parameter.
+func IsPrefillReserved(name string) bool {
+	return slices.Contains(PrefillReserved, name)
 }
 
 // PrefillFields returns the top-level fields a link may preset, in step
@@ -101,7 +97,7 @@ func (f *Form) PrefillField(name string) *Field {
 // prefillable reports whether the top-level field fl may be prefilled.
 func (f *Form) prefillable(fl *Field) bool {
 	u, ok := f.Def.UI.Fields[fl.Path]
-	return ok && u.Prefill && prefillKinds[fl.Kind] && !fl.ReadOnly && !isReservedPrefill(fl.Name)
+	return ok && u.Prefill && prefillKinds[fl.Kind] && !fl.ReadOnly && !IsPrefillReserved(fl.Name)
 }
 
 // PrefillValue converts the query values raw of prefill field name into

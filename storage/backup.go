@@ -12,7 +12,6 @@ import (
 
 	"github.com/modulario/modulario"
 	bolt "go.etcd.io/bbolt"
-	berrors "go.etcd.io/bbolt/errors"
 )
 
 // BackupInfo describes a backup file.
@@ -93,8 +92,8 @@ func VerifyBackup(path string) (BackupInfo, error) {
 		return info, fmt.Errorf("%s: %w: not a regular file", path, ErrBadBackup)
 	}
 	info.Size = st.Size()
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
+	bdb, err := openBolt(path, true, time.Second)
+	if errors.Is(err, ErrLocked) {
 		return info, fmt.Errorf("%s: %w", path, ErrLocked)
 	} else if err != nil {
 		return info, fmt.Errorf("%s: %w: %v", path, ErrBadBackup, err)
@@ -212,8 +211,8 @@ func lockExisting(path string) (exists bool, lock *bolt.DB, err error) {
 	} else if err != nil {
 		return false, nil, err
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
-	if errors.Is(err, berrors.ErrTimeout) {
+	bdb, err := openBolt(path, false, time.Second)
+	if errors.Is(err, ErrLocked) {
 		return true, nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	} else if err != nil {
 		return true, nil, nil

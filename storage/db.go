@@ -151,6 +151,17 @@ type DB struct {
 	Now func() time.Time
 }
 
+// openBolt opens the bbolt file at path, waiting up to timeout for the
+// lock another process holds; it returns ErrLocked (bare: callers wrap it
+// with their own message) when the wait runs out.
+func openBolt(path string, readOnly bool, timeout time.Duration) (*bolt.DB, error) {
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: readOnly, Timeout: timeout})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, ErrLocked
+	}
+	return bdb, err
+}
+
 // Open opens (creating if needed) the database file at path and its parent
 // directory. It fails with a clear error if another process holds the file.
 func Open(path string, opts Options) (*DB, error) {
@@ -158,8 +169,8 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("storage: create data directory: %w", err)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
-	if errors.Is(err, berrors.ErrTimeout) {
+	bdb, err := openBolt(path, false, opts.Timeout)
+	if errors.Is(err, ErrLocked) {
 		return nil, fmt.Errorf("storage: %s: %w (is another modulario running?)", path, ErrLocked)
 	} else if err != nil {
 		return nil, fmt.Errorf("storage: open %s: %w", path, err)

@@ -70,8 +70,16 @@ func submissionEntries(sub *modulario.Submission, words []string) []indexEntry {
 	if sub.DueAt != nil && sub.Open() {
 		out = append(out, indexEntry{bucketSubmissionDue, posKey(valuePrefix(sub.Office), unixNano(*sub.DueAt), id)})
 	}
+	return append(out, wordEntries(sub, words)...)
+}
+
+// wordEntries lists sub's search index keys for the words given
+// (submissionWords of sub).
+func wordEntries(sub *modulario.Submission, words []string) []indexEntry {
+	created, id := unixNano(sub.CreatedAt), sub.ID
+	var out []indexEntry
 	for _, w := range words {
-		out = append(out, indexEntry{bucketSubmissionWords, at(valuePrefix(w))})
+		out = append(out, indexEntry{bucketSubmissionWords, posKey(valuePrefix(w), created, id)})
 	}
 	return out
 }

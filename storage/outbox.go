@@ -212,17 +212,24 @@ func recordAttempt(tx *bolt.Tx, m *modulario.OutboxMessage, a modulario.Attempt,
 	return saveOutbox(tx, &old, m)
 }
 
-// skipReminders marks the pending reminders of request subID about the
-// appointment field as skipped (an appointment moved, cancelled or freed),
-// in the caller's transaction. Call it before queueing the change's new
-// reminders, which must stay pending.
-func skipReminders(tx *bolt.Tx, subID uint64, field string, now time.Time) error {
+// outboxIDsOf returns the ids of the notifications about request subID,
+// from the by-submission index, in key order.
+func outboxIDsOf(tx *bolt.Tx, subID uint64) []string {
 	prefix := joinKey(u64(subID), nil)
 	var ids []string
 	c := tx.Bucket(bucketOutboxBySubmission).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		ids = append(ids, string(k[len(prefix):]))
 	}
+	return ids
+}
+
+// skipReminders marks the pending reminders of request subID about the
+// appointment field as skipped (an appointment moved, cancelled or freed),
+// in the caller's transaction. Call it before queueing the change's new
+// reminders, which must stay pending.
+func skipReminders(tx *bolt.Tx, subID uint64, field string, now time.Time) error {
+	ids := outboxIDsOf(tx, subID)
 	a := modulario.Attempt{At: now.Round(0), OK: true, Skipped: true, Error: "skipped: appointment moved or cancelled"}
 	for _, id := range ids {
 		m, err := findOutbox(tx, id)

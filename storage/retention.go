@@ -206,7 +206,7 @@ func deleteSubmission(tx *bolt.Tx, sub *modulario.Submission) error {
 // files of its timeline, the citizen's name on its bookings and its
 // notifications. AnonymisedAt marks it, so later runs leave it alone.
 func anonymiseSubmission(tx *bolt.Tx, sub *modulario.Submission, now time.Time) error {
-	if err := deleteEntries(tx, wordEntries(sub)); err != nil {
+	if err := deleteEntries(tx, wordEntries(sub, submissionWords(sub))); err != nil {
 		return err
 	}
 	if err := deleteLookup(tx, bucketSubmissionTokens, sub.Token, u64(sub.ID)); err != nil {
@@ -238,16 +238,6 @@ func anonymiseSubmission(tx *bolt.Tx, sub *modulario.Submission, now time.Time) 
 		return err
 	}
 	return putJSON(tx.Bucket(bucketSubmissions), u64(sub.ID), &next)
-}
-
-// wordEntries are sub's search index entries.
-func wordEntries(sub *modulario.Submission) []indexEntry {
-	at := posKey(nil, unixNano(sub.CreatedAt), sub.ID)
-	var out []indexEntry
-	for _, w := range submissionWords(sub) {
-		out = append(out, indexEntry{bucketSubmissionWords, append(valuePrefix(w), at...)})
-	}
-	return out
 }
 
 func deleteEntries(tx *bolt.Tx, entries []indexEntry) error {
@@ -320,17 +310,11 @@ func scrubBookings(tx *bolt.Tx, sub *modulario.Submission, now time.Time) error 
 // is gone or anonymised, and sent ones keep recipients in their errors.
 func deleteOutboxOf(tx *bolt.Tx, id uint64) error {
 	bySub := tx.Bucket(bucketOutboxBySubmission)
-	prefix := joinKey(u64(id), nil)
-	var keys [][]byte
-	c := bySub.Cursor()
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		keys = append(keys, bytes.Clone(k))
-	}
-	for _, k := range keys {
-		if err := bySub.Delete(k); err != nil {
+	for _, mid := range outboxIDsOf(tx, id) {
+		if err := bySub.Delete(joinKey(u64(id), []byte(mid))); err != nil {
 			return err
 		}
-		m, err := findOutbox(tx, string(k[len(prefix):]))
+		m, err := findOutbox(tx, mid)
 		if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 			continue
 		} else if err != nil {

@@ -28,7 +28,7 @@ type DBStats struct {
 
 // Stats returns the current figures of the database.
 func (db *DB) Stats() (DBStats, error) {
-	fi, err := os.Stat(db.bolt.Path())
+	fi, err := os.Stat(db.Path())
 	if err != nil {
 		return DBStats{}, fmt.Errorf("storage: %w", err)
 	}

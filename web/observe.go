@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"runtime/debug"
+	"slices"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -164,10 +165,8 @@ func logPanic(ctx context.Context, logger *slog.Logger, info *RequestInfo, p any
 // logAccess writes the access-log line of o.
 func logAccess(ctx context.Context, logger *slog.Logger, quiet []string, o Observed) {
 	level := slog.LevelInfo
-	for _, s := range quiet {
-		if s == o.Info.Site {
-			level = slog.LevelDebug
-		}
+	if slices.Contains(quiet, o.Info.Site) {
+		level = slog.LevelDebug
 	}
 	if !logger.Enabled(ctx, level) {
 		return
