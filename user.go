@@ -2,6 +2,7 @@ package modulario
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -43,6 +44,16 @@ type User struct {
 	UpdatedAt          time.Time  `json:"updated_at"`
 	PasswordChangedAt  time.Time  `json:"password_changed_at"`
 	LastLoginAt        *time.Time `json:"last_login_at,omitempty"`
+}
+
+// FindAssignee returns the user a rule's assign action names by ID or,
+// when value holds an "@", by e-mail address. Returns ENOTFOUND.
+func FindAssignee(ctx context.Context, users UserService, value string) (*User, error) {
+	u, err := users.FindUser(ctx, value)
+	if ErrorCode(err) == ENOTFOUND && strings.Contains(value, "@") {
+		u, err = users.FindUserByEmail(ctx, value)
+	}
+	return u, err
 }
 
 // InOffice reports whether the user belongs to the office.

@@ -83,11 +83,16 @@ type Change struct {
 	// with Reason: an internal "rerouted" event. The assignee is cleared.
 	Office string
 	Reason string
+	// Tags are added to the request's tags (those it lacks), and Priority,
+	// when set, replaces its priority: what the status rules decide.
+	Tags     []string
+	Priority string
 }
 
 // Empty reports whether c changes nothing.
 func (c *Change) Empty() bool {
-	return c.Status == "" && c.Note == "" && c.Assign == nil && c.Office == "" && len(c.Attachments) == 0
+	return c.Status == "" && c.Note == "" && c.Assign == nil && c.Office == "" && len(c.Attachments) == 0 &&
+		len(c.Tags) == 0 && c.Priority == ""
 }
 
 // IntegrationOwner is the attachment owner of files a citizen uploads to

@@ -31,27 +31,46 @@ const cacheLimit = 4096
 
 var cache struct {
 	sync.RWMutex
-	m map[string]template.HTML
+	m map[memoKey]template.HTML
+}
+
+// memoKey is a text and the heading level it is rendered under (0: none).
+type memoKey struct {
+	src   string
+	level int
 }
 
 // ToHTML renders src as safe HTML. Results are memoised: the same help
 // texts and descriptions are drawn on every page view.
-func ToHTML(src string) template.HTML {
+func ToHTML(src string) template.HTML { return memo(src, 0) }
+
+// ToHTMLUnder renders src as ToHTML does, for a text shown inside a page
+// section whose heading has the given level (1-5): the text's headings move
+// so that its shallowest one becomes level+1, the others keep their
+// distance from it, and none goes past h6. Editors may start a privacy
+// notice or a confirmation with "# Titolo" or "## Titolo": it still nests
+// under the page's own heading, never beside or above it.
+func ToHTMLUnder(level int, src string) template.HTML {
+	return memo(src, min(max(level, 1), 5))
+}
+
+func memo(src string, level int) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
+	key := memoKey{src, level}
 	cache.RLock()
-	out, ok := cache.m[src]
+	out, ok := cache.m[key]
 	cache.RUnlock()
 	if ok {
 		return out
 	}
-	out = render(src)
+	out = render(src, level)
 	cache.Lock()
 	if len(cache.m) >= cacheLimit || cache.m == nil {
-		cache.m = make(map[string]template.HTML, 64)
+		cache.m = make(map[memoKey]template.HTML, 64)
 	}
-	cache.m[src] = out
+	cache.m[key] = out
 	cache.Unlock()
 	return out
 }
@@ -63,16 +82,59 @@ func ToHTMLOnce(src string) template.HTML {
 	if strings.TrimSpace(src) == "" {
 		return ""
 	}
-	return render(src)
+	return render(src, 0)
 }
 
-func render(src string) template.HTML {
+// plain is md without Linkify, for ToHTMLOnceNoLinkify.
+var plain = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+	goldmark.WithParserOptions(parser.WithASTTransformers(util.Prioritized(safeLinks{}, 100))),
+)
+
+// ToHTMLOnceNoLinkify is ToHTMLOnce without Linkify: a bare URL, www.
+// name or e-mail address stays text; only <…> autolinks and [text](url)
+// are links. For notifications, whose citizen answers must not become
+// clickable links in the office's mailbox.
+func ToHTMLOnceNoLinkify(src string) template.HTML {
 	var buf bytes.Buffer
-	if err := md.Convert([]byte(src), &buf); err != nil {
+	if err := plain.Convert([]byte(src), &buf); err != nil {
+		return template.HTML(template.HTMLEscapeString(src)) // never: bytes.Buffer
+	}
+	return template.HTML(buf.String())
+}
+
+// render converts src; with level > 0 its headings nest under a heading of
+// that level (see ToHTMLUnder).
+func render(src string, level int) template.HTML {
+	source := []byte(src)
+	doc := md.Parser().Parse(text.NewReader(source))
+	if level > 0 {
+		nestHeadings(doc, level)
+	}
+	var buf bytes.Buffer
+	if err := md.Renderer().Render(&buf, source, doc); err != nil {
 		// goldmark only fails on writer errors; a bytes.Buffer has none.
 		return template.HTML(template.HTMLEscapeString(src))
 	}
 	return template.HTML(buf.String())
+}
+
+// nestHeadings shifts every heading of doc by the same amount so that the
+// shallowest becomes level+1, capping at 6.
+func nestHeadings(doc ast.Node, level int) {
+	var headings []*ast.Heading
+	top := 7
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if h, ok := n.(*ast.Heading); ok && entering {
+			headings = append(headings, h)
+			top = min(top, h.Level)
+		}
+		return ast.WalkContinue, nil
+	})
+	shift := level + 1 - top
+	for _, h := range headings {
+		h.Level = min(max(h.Level+shift, 1), 6)
+	}
 }
 
 // ToInlineHTML renders a one-paragraph text without the wrapping <p>.

@@ -76,9 +76,44 @@ func TestToHTMLOnceIsNotMemoised(t *testing.T) {
 		t.Errorf("ToHTMLOnce = %q", got)
 	}
 	cache.RLock()
-	_, memoised := cache.m[src]
+	_, memoised := cache.m[memoKey{src: src}]
 	cache.RUnlock()
 	if memoised {
 		t.Error("ToHTMLOnce stored its text in the memo")
+	}
+}
+
+// Editor headings nest under the page section that shows the text: the
+// shallowest becomes level+1, the others keep their distance (S6).
+func TestToHTMLUnder(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		level int
+		in    string
+		want  []string
+	}{
+		{"h2 under h2", 2, "## Informativa\n\ntesto\n\n### Diritti", []string{"<h3>Informativa</h3>", "<h4>Diritti</h4>"}},
+		{"h1 under h1", 1, "# Richiesta inviata\n\nGrazie", []string{"<h2>Richiesta inviata</h2>", "<p>Grazie</p>"}},
+		{"deep pulled up", 2, "#### Titolo\n\n##### Sotto", []string{"<h3>Titolo</h3>", "<h4>Sotto</h4>"}},
+		{"capped at h6", 3, "# Uno\n\n## Due\n\n### Tre\n\n#### Quattro", []string{"<h4>Uno</h4>", "<h6>Tre</h6>", "<h6>Quattro</h6>"}},
+		{"setext", 2, "Titolo\n======\n\ntesto", []string{"<h3>Titolo</h3>"}},
+		{"no headings", 2, "solo **testo**", []string{"<p>solo <strong>testo</strong></p>"}},
+		{"links still filtered", 2, "## A\n\n[x](javascript:alert(1))", []string{"<h3>A</h3>", "<p>x</p>"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := string(ToHTMLUnder(tc.level, tc.in))
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output %q lacks %q", got, w)
+				}
+			}
+		})
+	}
+	// The plain rendering of the same text is memoised apart.
+	if got := string(ToHTML("## Informativa")); !strings.Contains(got, "<h2>Informativa</h2>") {
+		t.Errorf("ToHTML after ToHTMLUnder = %q", got)
+	}
+	if got := string(ToHTMLUnder(2, "## Informativa")); !strings.Contains(got, "<h3>Informativa</h3>") {
+		t.Errorf("ToHTMLUnder after ToHTML = %q", got)
 	}
 }

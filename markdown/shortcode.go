@@ -47,7 +47,7 @@ func ToHTMLWithShortcodes(src string, expand Expander) template.HTML {
 		// Blank lines around make the placeholder a paragraph of its own.
 		return "\n\n" + prefix + strconv.Itoa(len(slugs)-1) + "\n\n"
 	})
-	out := string(render(text))
+	out := string(render(text, 0))
 	for i := len(slugs) - 1; i >= 0; i-- { // backwards: "…x1" is a prefix of "…x10"
 		ph := prefix + strconv.Itoa(i)
 		html, ok := expand(slugs[i])

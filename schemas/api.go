@@ -102,6 +102,10 @@ type FieldUI struct {
 	// citizen sees it filled in and can change it. Only on top-level text,
 	// number, date, time, choice and checkbox fields (see prefill.go).
 	Prefill bool `json:"prefill,omitempty"`
+	// ErrorMessage is plain text (no Markdown) that citizens read instead
+	// of the generic message when the answer does not match the field's
+	// "pattern" or "format" ("Inserisci le 8 cifre del codice utente").
+	ErrorMessage string `json:"errorMessage,omitempty"`
 }
 
 // Kind is what control a field is drawn as.
@@ -168,6 +172,12 @@ type Field struct {
 	Autocomplete string
 	InputMode    string
 	Rows         int
+	// Example is the schema's first "examples" value as a control posts it
+	// ("" when there is none); messages about the format quote it.
+	Example string
+	// ErrorMessage is ui's errorMessage: plain text shown instead of the
+	// generic message for an answer that fails the pattern or the format.
+	ErrorMessage string
 	Required     bool // required regardless of other answers
 	ReadOnly     bool
 	Nullable     bool
@@ -195,6 +205,10 @@ type Field struct {
 	// ShowWhen, when not nil, is a condition the browser can evaluate live;
 	// all triggers must hold. Nil for unconditional or complex conditions.
 	ShowWhen []Trigger
+	// RequiredWhenShown is true when the branch that shows the field under
+	// ShowWhen also requires it: drawn before the condition is known (no
+	// JavaScript), it is marked as required.
+	RequiredWhenShown bool
 	// Step is the 1-based step the field belongs to.
 	Step int
 
@@ -203,6 +217,14 @@ type Field struct {
 	branchOnly bool
 	// typ is the JSON Schema type of the answer ("string", "integer", ...).
 	typ string
+	// constValue is the schema's "const" when hasConst.
+	constValue any
+	hasConst   bool
+	// yesNo marks the Sì/No options made for a boolean drawn as a choice:
+	// their labels follow the page's language (OptionText).
+	yesNo bool
+	// schemaPtr is the schema pointer of the property's (first) declaration.
+	schemaPtr string
 }
 
 // Step is one page of the flow.

@@ -213,10 +213,10 @@ func TestAppointmentSummaryAndColumns(t *testing.T) {
 		files map[string]string
 		want  string
 	}{
-		{"it", nil, "giovedì 3 dicembre 2026, ore 9:30"},
-		{"en", nil, "Thursday 3 December 2026, 9:30"},
-		{"it", map[string]string{v: "Sede centrale — giovedì 3 dicembre 2026, ore 9:30"},
-			"Sede centrale — giovedì 3 dicembre 2026, ore 9:30"},
+		{"it", nil, "giovedì 3 dicembre 2026, ore 09:30"},
+		{"en", nil, "Thursday 3 December 2026, 09:30"},
+		{"it", map[string]string{v: "Sede centrale — giovedì 3 dicembre 2026, ore 09:30"},
+			"Sede centrale — giovedì 3 dicembre 2026, ore 09:30"},
 	}
 	for _, tc := range tests {
 		steps := f.Summary(data, tc.lang, tc.files)
@@ -246,8 +246,8 @@ func TestAppointmentText(t *testing.T) {
 	}
 	for _, tc := range []struct{ v, lang, want string }{
 		{modulario.AppointmentValue("sede", time.Date(2026, 7, 6, 14, 40, 0, 0, rome)), "it", "lunedì 6 luglio 2026, ore 14:40"},
-		{modulario.AppointmentValue("sede", time.Date(2026, 3, 1, 8, 5, 0, 0, rome)), "it", "domenica 1 marzo 2026, ore 8:05"},
-		{modulario.AppointmentValue("sede", time.Date(2026, 3, 1, 8, 5, 0, 0, rome)), "en", "Sunday 1 March 2026, 8:05"},
+		{modulario.AppointmentValue("sede", time.Date(2026, 3, 1, 8, 5, 0, 0, rome)), "it", "domenica 1 marzo 2026, ore 08:05"},
+		{modulario.AppointmentValue("sede", time.Date(2026, 3, 1, 8, 5, 0, 0, rome)), "en", "Sunday 1 March 2026, 08:05"},
 		{"non valido", "it", "non valido"},
 	} {
 		if got := AppointmentText(tc.v, tc.lang); got != tc.want {

@@ -111,7 +111,7 @@ func (z *summarizer) cell(f *Field, v any) string {
 		list, _ := v.([]any)
 		labels := make([]string, len(list))
 		for i, x := range list {
-			labels[i] = optionText(f, x)
+			labels[i] = optionText(f, x, z.lang)
 		}
 		return strings.Join(labels, "; ")
 	}

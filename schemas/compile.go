@@ -24,36 +24,68 @@ type compiled struct {
 
 	mu       sync.Mutex
 	compiler *jsonschema.Compiler
-	ifs      map[string]*jsonschema.Schema // "if" subschemas by schema pointer
+	subs     map[string]*jsonschema.Schema // subschemas ("if", properties) by schema pointer
 
 	rules []*Rule // compiled rules, in order
 }
 
 // Compile builds the field model and compiles the schema (refusing remote
-// $ref). Returns *modulario.Error EINVALID with pointer errors.
+// $ref). Returns *modulario.Error EINVALID with pointer errors: every
+// check that can still run does, so errors of several kinds (a schema
+// keyword, a step, a rule) are reported together.
+//
+// Compile also runs the authoring checks: definitions that would compile
+// but cannot work as meant (a required name that is not a property, an
+// unknown format, a widget that does not fit its field, an invalid
+// default, ...). Versions stored before a check existed are loaded with
+// LoadStored, which skips them.
 func Compile(def *Definition) (*Form, error) {
+	return compile(def, true)
+}
+
+// compile is Compile; strict adds the authoring checks' findings.
+func compile(def *Definition, strict bool) (*Form, error) {
 	doc, err := newSchemaDoc(def.Schema)
 	if err != nil {
 		return nil, prefixErrors(err, "/schema")
 	}
-	problems := map[string]string{}
-	for _, p := range externalRefs(doc.root) {
-		problems["/schema"+p] = "must be an internal reference such as #/$defs/name"
-	}
-	if len(problems) > 0 {
-		return nil, invalid("The form schema is not valid.", problems)
-	}
-	c := &compiled{doc: doc, top: map[string]*Field{}, ifs: map[string]*jsonschema.Schema{}}
-	if err := c.compileSchema(problems); err != nil {
-		return nil, err
+	problems, lint := map[string]string{}, map[string]string{}
+	c := &compiled{doc: doc, top: map[string]*Field{}, subs: map[string]*jsonschema.Schema{}}
+	if badRefs := doc.checkRefs(problems); len(badRefs) > 0 {
+		// The library would stop at the first bad reference, without a
+		// pointer: check the rest of the schema without them.
+		checkSchema(without(doc.root, badRefs), problems)
+	} else {
+		c.compileSchema(problems)
 	}
 	f := &Form{Def: def, c: c}
-	f.Steps = c.buildSteps(def, problems)
+	f.Steps = c.buildSteps(def, problems, lint)
 	f.compileRules(problems)
+	checkFormats(doc, lint)
+	if c.schema != nil {
+		c.checkDefaults(lint)
+	}
+	if strict {
+		for p, msg := range lint {
+			if _, ok := problems[p]; !ok {
+				problems[p] = msg
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return nil, invalid("The form definition is not valid.", problems)
 	}
 	return f, nil
+}
+
+// LoadStored is Load for a version that was accepted when it was saved:
+// the authoring checks added since then do not stop it from loading.
+func LoadStored(doc []byte) (*Form, error) {
+	def, err := Parse(doc)
+	if err != nil {
+		return nil, err
+	}
+	return compile(def, false)
 }
 
 // newFormCompiler returns a compiler for form schemas and rule conditions:
@@ -65,49 +97,66 @@ func newFormCompiler() *jsonschema.Compiler {
 	comp.DefaultDraft(jsonschema.Draft2020)
 	comp.AssertFormat()
 	comp.UseLoader(refuseLoader{})
-	for _, f := range italianFormats {
+	for _, f := range formFormats {
 		comp.RegisterFormat(f)
 	}
 	return comp
 }
 
-// compileSchema compiles the whole schema and every "if" subschema.
-func (c *compiled) compileSchema(problems map[string]string) error {
+// checkSchema compiles root only to report its errors.
+func checkSchema(root any, problems map[string]string) {
+	_, _ = compileRoot(root, problems)
+}
+
+// compileRoot compiles a form schema, adding pointer errors to problems.
+func compileRoot(root any, problems map[string]string) (*jsonschema.Compiler, *jsonschema.Schema) {
 	comp := newFormCompiler()
-	if err := comp.AddResource(formURL, c.doc.root); err != nil {
+	if err := comp.AddResource(formURL, root); err != nil {
 		problems["/schema"] = err.Error()
-		return invalid("The form schema is not valid.", problems)
+		return nil, nil
 	}
 	sch, err := comp.Compile(formURL)
 	if err != nil {
 		schemaCompileError(err, problems)
-		return invalid("The form schema is not valid.", problems)
+		return nil, nil
+	}
+	return comp, sch
+}
+
+// compileSchema compiles the whole schema and every "if" subschema,
+// adding pointer errors to problems.
+func (c *compiled) compileSchema(problems map[string]string) {
+	comp, sch := compileRoot(c.doc.root, problems)
+	if sch == nil {
+		return
 	}
 	c.schema, c.compiler = sch, comp
 	for _, p := range ifPointers(c.doc.root) {
-		if _, err := c.ifSchema(p); err != nil {
+		if _, err := c.schemaAt(p); err != nil {
 			problems["/schema"+p] = err.Error()
 		}
 	}
-	if len(problems) > 0 {
-		return invalid("The form schema is not valid.", problems)
+	// Answers are validated with dependent* written as conditions on a
+	// given, non-false answer (the document's own pointers stay for
+	// schemaAt and for errors about the definition).
+	if rewritten, changed := dependentAsConditions(c.doc.root); changed {
+		_, c.schema = compileRoot(rewritten, problems)
 	}
-	return nil
 }
 
-// ifSchema returns the compiled subschema at schema pointer p, compiling
+// schemaAt returns the compiled subschema at schema pointer p, compiling
 // it on first use with the same compiler (so $defs resolve).
-func (c *compiled) ifSchema(p string) (*jsonschema.Schema, error) {
+func (c *compiled) schemaAt(p string) (*jsonschema.Schema, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if s, ok := c.ifs[p]; ok {
+	if s, ok := c.subs[p]; ok {
 		return s, nil
 	}
 	s, err := c.compiler.Compile(formURL + "#" + (&url.URL{Fragment: p}).EscapedFragment())
 	if err != nil {
 		return nil, err
 	}
-	c.ifs[p] = s
+	c.subs[p] = s
 	return s, nil
 }
 

@@ -40,5 +40,5 @@ func LongDate(lang string, t time.Time) string {
 	return fmt.Sprintf("%s %d %s %d", WeekdayName(lang, t.Weekday()), t.Day(), MonthName(lang, t.Month()), t.Year())
 }
 
-// Clock is the time of day as written in prose: "9:30".
-func Clock(t time.Time) string { return fmt.Sprintf("%d:%02d", t.Hour(), t.Minute()) }
+// Clock is the time of day as pages and messages write it: "09:30".
+func Clock(t time.Time) string { return t.Format("15:04") }

@@ -16,8 +16,8 @@ func TestLongDateAndClock(t *testing.T) {
 			t.Errorf("LongDate(%q) = %q, want %q", lang, got, want)
 		}
 	}
-	if got := Clock(d); got != "9:05" {
-		t.Errorf("Clock = %q, want 9:05", got)
+	if got := Clock(d); got != "09:05" {
+		t.Errorf("Clock = %q, want 09:05", got)
 	}
 	if got := MonthName("it", time.January) + " " + WeekdayName("en", time.Sunday); got != "gennaio Sunday" {
 		t.Errorf("names = %q", got)

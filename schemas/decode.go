@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // maxPostedItems bounds the items a post can create in a repeatable group.
@@ -24,8 +25,11 @@ type stepDecoder struct {
 // are: the renderer stores uploads and sets their attachment IDs. The
 // returned errors are values that could not be converted ("abc" for a
 // number); such values are kept as typed so the form can show them again.
-// A single checkbox of the step that is not posted becomes false; read-only
-// fields and names that are not fields of the step are ignored.
+// A value longer than the field's LengthCap is an error too, and is not
+// kept: the answer stays as it was. A single checkbox of the step that is not posted becomes false; names
+// that are not fields of the step are ignored, and so are the values
+// posted for read-only fields, which get their fixed value (const, else
+// default) instead.
 func (f *Form) DecodeStep(n int, data map[string]any, values url.Values, lang string) (map[string]any, []FieldError) {
 	out := copyData(data)
 	if n < 1 || n > len(f.Steps) {
@@ -40,7 +44,13 @@ func (f *Form) DecodeStep(n int, data map[string]any, values url.Values, lang st
 
 // field decodes the answer of fl found at data pointer ptr.
 func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
-	if fl.ReadOnly || ptr == "" {
+	if ptr == "" {
+		return
+	}
+	if fl.ReadOnly {
+		if v, ok := fl.fixedValue(); ok {
+			SetPointer(out, ptr, deepCopy(v))
+		}
 		return
 	}
 	switch fl.Kind {
@@ -61,7 +71,9 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 	case KindCheckboxes:
 		var list []any
 		for _, raw := range d.values[ptr] {
-			if s := strings.TrimSpace(raw); s != "" {
+			if s := strings.TrimSpace(raw); d.tooLong(fl, ptr, s) {
+				return
+			} else if s != "" {
 				list = append(list, optionValue(fl, s))
 			}
 		}
@@ -76,11 +88,12 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 			return
 		}
 		s := strings.TrimSpace(raw[len(raw)-1])
-		if s == "" {
+		switch {
+		case s == "":
 			DeletePointer(out, ptr)
-			return
+		case !d.tooLong(fl, ptr, s):
+			SetPointer(out, ptr, d.convert(fl, ptr, s))
 		}
-		SetPointer(out, ptr, d.convert(fl, ptr, s))
 	}
 }
 
@@ -131,6 +144,9 @@ func (d *stepDecoder) convert(fl *Field, ptr, s string) any {
 	case "number", "integer":
 		x, ok := parseNumber(s)
 		switch {
+		case !ok && fl.typ == "integer":
+			d.fail(ptr, "decode.number.integer")
+			return s
 		case !ok:
 			d.fail(ptr, "decode.number")
 			return s
@@ -149,7 +165,27 @@ func (d *stepDecoder) convert(fl *Field, ptr, s string) any {
 		d.fail(ptr, "decode.boolean")
 		return s
 	}
+	switch fl.Kind {
+	case KindDate:
+		return normalizeDate(s)
+	case KindTime:
+		return normalizeTime(s)
+	case KindDateTime:
+		return normalizeDateTime(s)
+	}
 	return normalizeFormat(fl.Format, s)
+}
+
+// tooLong reports a posted value longer than the field's cap
+// (Field.LengthCap): the draft keeps its previous answer, so a post can
+// never store a text of megabytes.
+func (d *stepDecoder) tooLong(fl *Field, ptr, s string) bool {
+	limit := fl.LengthCap()
+	if len(s) <= limit || utf8.RuneCountInString(s) <= limit {
+		return false
+	}
+	d.errs = append(d.errs, FieldError{Pointer: ptr, Message: countMessage("maxLength", limit, d.lang)})
+	return true
 }
 
 // fail records a conversion error.

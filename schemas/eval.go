@@ -85,7 +85,7 @@ func (s *State) object(n node, dp string, obj map[string]any, depth int) {
 func (s *State) dependents(n node, dp string, obj map[string]any, depth int) {
 	d := s.form.c.doc
 	for x, list := range n.obj("dependentRequired") {
-		if _, present := obj[x]; !present {
+		if !triggered(obj, x) {
 			continue
 		}
 		arr, _ := list.([]any)
@@ -97,12 +97,23 @@ func (s *State) dependents(n node, dp string, obj map[string]any, depth int) {
 	}
 	for x, sub := range n.obj("dependentSchemas") {
 		sn := d.resolve(sub, joinPointer(n.at("dependentSchemas"), x))
-		if _, present := obj[x]; present {
+		if triggered(obj, x) {
 			s.object(sn, dp, obj, depth+1)
 		} else {
 			s.hide(sn, dp, depth+1)
 		}
 	}
+}
+
+// triggered reports whether the answer x of obj sets off a dependentRequired
+// or dependentSchemas: it is given and not false. JSON Schema only asks
+// for x to be present, but an unticked checkbox answers false, and a staff
+// member who writes "dependentSchemas": {"azienda": ...} means "when the
+// box is ticked". The schema the server validates with is rewritten to
+// match (dependentAsConditions).
+func triggered(obj map[string]any, x string) bool {
+	v, present := obj[x]
+	return present && v != false
 }
 
 // hide records the properties an inactive branch declares.
@@ -129,7 +140,7 @@ func (s *State) hide(n node, dp string, depth int) {
 
 // holds validates obj against the compiled "if" subschema at schema pointer p.
 func (s *State) holds(p string, obj map[string]any) bool {
-	sch, err := s.form.c.ifSchema(p)
+	sch, err := s.form.c.schemaAt(p)
 	if err != nil {
 		return false
 	}

@@ -3,6 +3,7 @@ package schemas
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 )
 
@@ -19,6 +20,8 @@ type fieldBuilder struct {
 	ui  map[string]FieldUI
 	// problems collects definition errors found while building (may be nil).
 	problems map[string]string
+	// lint collects the authoring checks (see compiled.lint; may be nil).
+	lint map[string]string
 	// built counts the fields built so far, against maxFieldCount.
 	built int
 }
@@ -34,7 +37,7 @@ func (b *fieldBuilder) objectFields(n node, pathPrefix, base string) []*Field {
 		return nil
 	}
 	var out []*Field
-	for _, p := range b.doc.collectProps(n, base) {
+	for _, p := range b.doc.collectProps(n, base, b.lint) {
 		b.built++
 		out = append(out, b.field(p, pathPrefix, base))
 	}
@@ -48,19 +51,26 @@ func (b *fieldBuilder) field(p *propDef, pathPrefix, base string) *Field {
 		Name: p.name, Path: pathPrefix + p.name, Pointer: joinPointer(base, p.name),
 		Required: p.required, Conditional: p.conditional, branchOnly: p.branchOnly,
 		Label: n.str("title"), Description: n.str("description"), Format: n.str("format"),
-		Default: plainValue(n.m["default"]),
+		Default: plainValue(n.m["default"]), schemaPtr: p.schemaPtr,
+	}
+	if c, ok := n.m["const"]; ok {
+		f.constValue, f.hasConst = plainValue(c), true
 	}
 	if f.Label == "" {
 		f.Label = p.name
 	}
 	if p.branchOnly && !p.complexCond && len(p.triggers) > 0 {
-		f.ShowWhen = p.triggers
+		f.ShowWhen, f.RequiredWhenShown = p.triggers, p.requiredWhenShown
 	}
 	f.ReadOnly, _ = n.m["readOnly"].(bool)
 	u := b.ui[f.Path]
 	f.Help, f.Placeholder, f.Autocomplete, f.InputMode, f.Rows = u.Help, u.Placeholder, u.Autocomplete, u.InputMode, u.Rows
-	if ex := n.arr("examples"); f.Placeholder == "" && len(ex) > 0 {
-		f.Placeholder = postedString(ex[0])
+	f.ErrorMessage = strings.TrimSpace(u.ErrorMessage)
+	if ex := n.arr("examples"); len(ex) > 0 {
+		f.Example = postedString(ex[0])
+		if f.Placeholder == "" {
+			f.Placeholder = f.Example
+		}
 	}
 	typ, nullable := schemaType(n)
 	f.Nullable, f.typ = nullable, typ
@@ -69,6 +79,7 @@ func (b *fieldBuilder) field(p *propDef, pathPrefix, base string) *Field {
 	b.chooseKind(f, typ, n, u)
 	b.checkAppointment(f, p, pathPrefix, u)
 	b.checkPrefill(f, n, pathPrefix, u)
+	b.checkUI(f, u)
 	formatDefaults(f)
 	return f
 }
@@ -103,7 +114,10 @@ func (b *fieldBuilder) chooseKind(f *Field, typ string, n node, u FieldUI) {
 		f.Options = options(items)
 	case typ == "boolean" && (u.Widget == "radio" || u.Widget == "select"):
 		f.Kind = Kind(u.Widget)
-		f.Options = []Option{{Value: true, Label: "Sì"}, {Value: false, Label: "No"}}
+		if len(f.Options) == 0 {
+			f.Options = []Option{{Value: true, Label: "Sì"}, {Value: false, Label: "No"}}
+			f.yesNo = true
+		}
 	case typ == "boolean":
 		f.Kind = KindCheckbox
 	case len(f.Options) > 0:
@@ -169,9 +183,69 @@ func formatDefaults(f *Field) {
 	case "iban", "codice-fiscale", "targa":
 		def(&f.Autocomplete, "off")
 	}
-	if f.Kind == KindNumber {
-		def(&f.InputMode, "decimal")
+	if f.Kind != KindNumber {
+		return
 	}
+	if !f.Integer() {
+		def(&f.InputMode, "decimal")
+	} else if lo, _ := f.IntegerBounds(); lo != nil && *lo >= 0 {
+		// A whole number that may be negative keeps the default keyboard
+		// of a number input: phones' numeric keypads have no minus sign.
+		def(&f.InputMode, "numeric")
+	}
+}
+
+// Default caps on the length of an answer whose schema sets no maxLength,
+// in characters (as maxLength counts them): without a cap a single post
+// could store megabytes in a draft. A field's own maxLength replaces the
+// cap, be it smaller or larger (the editor's choice).
+const (
+	// DefaultMaxLength is the cap of a single-line text input.
+	DefaultMaxLength = 1000
+	// DefaultMaxLengthLong is the cap of a textarea and of any other answer.
+	DefaultMaxLengthLong = 10000
+)
+
+// LengthCap returns the most characters an answer of f may have: its
+// maxLength, else DefaultMaxLength for a single-line text input and
+// DefaultMaxLengthLong for anything else.
+func (f *Field) LengthCap() int {
+	switch {
+	case f.MaxLength != nil:
+		return *f.MaxLength
+	case f.Kind == KindText:
+		return DefaultMaxLength
+	}
+	return DefaultMaxLengthLong
+}
+
+// Integer reports whether the answer is a whole number ("type": "integer").
+func (f *Field) Integer() bool { return f.typ == "integer" }
+
+// IntegerBounds returns the smallest and largest whole numbers that
+// minimum, maximum, exclusiveMinimum and exclusiveMaximum allow (nil when
+// unbounded): an exclusive minimum of 0 is a minimum of 1.
+func (f *Field) IntegerBounds() (lo, hi *float64) {
+	bound := func(incl, excl *float64, round func(float64) float64, step float64, tighter func(a, b float64) bool) *float64 {
+		var out *float64
+		if incl != nil {
+			v := round(*incl)
+			out = &v
+		}
+		if excl != nil {
+			v := round(*excl)
+			if v == *excl {
+				v += step
+			}
+			if out == nil || tighter(v, *out) {
+				out = &v
+			}
+		}
+		return out
+	}
+	lo = bound(f.Minimum, f.ExclusiveMin, math.Ceil, 1, func(a, b float64) bool { return a > b })
+	hi = bound(f.Maximum, f.ExclusiveMax, math.Floor, -1, func(a, b float64) bool { return a < b })
+	return lo, hi
 }
 
 // schemaType returns the JSON type of n (inferred when absent) and whether
@@ -287,6 +361,22 @@ func plainValue(v any) any {
 	}
 	return v
 }
+
+// OptionText is OptionLabel in lang: the Sì/No options of a yes/no field
+// drawn as a choice read Yes/No in English.
+func (f *Field) OptionText(v any, lang string) string {
+	if b, ok := v.(bool); ok && f.yesNo {
+		if b {
+			return summaryMessages.T(lang, "yes")
+		}
+		return summaryMessages.T(lang, "no")
+	}
+	return f.OptionLabel(v)
+}
+
+// YesNo reports whether the options are the built-in "Sì"/"No" of a boolean
+// (UI text in the page's language, not an editor's labels).
+func (f *Field) YesNo() bool { return f.yesNo }
 
 // OptionLabel returns the label of the option whose value equals v, or "".
 func (f *Field) OptionLabel(v any) string {

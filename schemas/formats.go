@@ -2,18 +2,28 @@ package schemas
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
+	"net/mail"
+	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/modulario/modulario"
 )
 
-// Italian formats registered on every compiler. The standard ones (email,
-// date, time, date-time, uri) come from the library.
-var italianFormats = []*jsonschema.Format{
+// formFormats are registered on every compiler: the Italian formats, the
+// appointment, and our own time, date-time and uri, which replace the
+// library's. An <input type="time"> posts "14:30" and a datetime-local
+// "2026-01-02T10:00", which RFC 3339 (seconds and offset required) would
+// refuse; a web address must be http(s), not javascript: or mailto:; an
+// e-mail address needs a domain that can receive mail (nome@esempio.it,
+// not nome@esempio). The library's date is kept.
+var formFormats = []*jsonschema.Format{
 	{Name: "codice-fiscale", Validate: stringFormat(ValidCodiceFiscale)},
 	{Name: "partita-iva", Validate: stringFormat(ValidPartitaIVA)},
 	{Name: "iban", Validate: stringFormat(ValidIBAN)},
@@ -21,6 +31,10 @@ var italianFormats = []*jsonschema.Format{
 	{Name: "telefono", Validate: stringFormat(ValidTelefono)},
 	{Name: "targa", Validate: stringFormat(ValidTarga)},
 	{Name: modulario.FormatAppointment, Validate: stringFormat(ValidAppointment)},
+	{Name: "time", Validate: stringFormat(ValidTime)},
+	{Name: "date-time", Validate: stringFormat(ValidDateTime)},
+	{Name: "uri", Validate: stringFormat(ValidWebAddress)},
+	{Name: "email", Validate: stringFormat(ValidEmail)},
 }
 
 var errFormat = errors.New("invalid format")
@@ -74,9 +88,23 @@ func CodiceFiscaleCheck(first15 string) byte {
 }
 
 // ValidCodiceFiscale reports whether s is a well-formed personal codice
-// fiscale (uppercase, omocodia allowed) with the right check character.
+// fiscale (uppercase, omocodia allowed) with the right check character and
+// a possible day of birth (1-31, plus 40 for women).
 func ValidCodiceFiscale(s string) bool {
-	return cfPattern.MatchString(s) && CodiceFiscaleCheck(s[:15]) == s[15]
+	if !cfPattern.MatchString(s) || CodiceFiscaleCheck(s[:15]) != s[15] {
+		return false
+	}
+	day := 10*omocodiaDigit(s[9]) + omocodiaDigit(s[10])
+	return day >= 1 && day <= 31 || day >= 41 && day <= 71
+}
+
+// omocodiaDigit is the digit a codice fiscale character stands for: itself,
+// or the digit an omocodia letter (L for 0 ... V for 9) replaces.
+func omocodiaDigit(c byte) int {
+	if c >= '0' && c <= '9' {
+		return int(c - '0')
+	}
+	return strings.IndexByte("LMNPQRSTUV", c)
 }
 
 // ValidPartitaIVA reports whether s is 11 digits with a valid check digit.
@@ -171,4 +199,96 @@ func normalizeFormat(format, s string) string {
 		return strings.ReplaceAll(s, " ", "")
 	}
 	return s
+}
+
+// timePattern is a time of day: HH:MM, optionally :SS and a fraction, and
+// optionally an RFC 3339 offset (Z, +01:00).
+var timePattern = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?([Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])?$`)
+
+// ValidTime reports whether s is a time of day as a time input posts it
+// ("14:30", "14:30:05") or as RFC 3339 writes it ("14:30:00Z",
+// "14:30:00+01:00").
+func ValidTime(s string) bool { return timePattern.MatchString(s) }
+
+// ValidDateTime reports whether s is a date and a time: local as a
+// datetime-local input posts it ("2026-01-02T10:00", seconds optional) or
+// RFC 3339 with an offset ("2026-01-02T10:00:00+01:00").
+func ValidDateTime(s string) bool {
+	i := strings.IndexAny(s, "Tt")
+	if i < 0 {
+		return false
+	}
+	_, err := time.Parse("2006-01-02", s[:i])
+	return err == nil && ValidTime(s[i+1:])
+}
+
+// ValidEmail reports whether s is a bare e-mail address (no name, no
+// angle brackets) whose domain has at least two labels and a top-level
+// domain that is not a number, at most 254 characters long.
+func ValidEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || len(s) > 254 {
+		return false
+	}
+	domain := s[strings.LastIndexByte(s, '@')+1:]
+	labels := strings.Split(domain, ".")
+	if len(labels) < 2 || strings.HasPrefix(domain, "[") {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || len(l) > 63 || l[0] == '-' || l[len(l)-1] == '-' {
+			return false
+		}
+	}
+	tld := labels[len(labels)-1]
+	return strings.Trim(tld, "0123456789") != ""
+}
+
+// ValidWebAddress reports whether s is an absolute http or https address
+// with a host ("https://www.comune.it/servizi").
+func ValidWebAddress(s string) bool {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || strings.ContainsAny(s, " \t\n") {
+		return false
+	}
+	return strings.EqualFold(u.Scheme, "http") || strings.EqualFold(u.Scheme, "https")
+}
+
+// Dates and times as people type them where a browser has no picker:
+// "31/12/2025", "31-12-2025", "31.12.2025"; "9.30" for 09:30.
+var (
+	italianDate = regexp.MustCompile(`^([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})$`)
+	shortTime   = regexp.MustCompile(`^([0-9]{1,2})[:.]([0-9]{2})$`)
+)
+
+// normalizeDate turns a date typed as day/month/year into the ISO form
+// (2025-12-31) that is stored; anything else is returned as it is.
+func normalizeDate(s string) string {
+	m := italianDate.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	day, _ := strconv.Atoi(m[1])
+	month, _ := strconv.Atoi(m[2])
+	return fmt.Sprintf("%s-%02d-%02d", m[3], month, day)
+}
+
+// normalizeTime writes "9:30" and "9.30" as "09:30".
+func normalizeTime(s string) string {
+	m := shortTime.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	hour, _ := strconv.Atoi(m[1])
+	return fmt.Sprintf("%02d:%s", hour, m[2])
+}
+
+// normalizeDateTime accepts the date and the time separated by a space,
+// each as normalizeDate and normalizeTime do ("31/12/2025 14:30").
+func normalizeDateTime(s string) string {
+	date, clock, ok := strings.Cut(strings.Join(strings.Fields(s), " "), " ")
+	if !ok {
+		return s
+	}
+	return normalizeDate(date) + "T" + normalizeTime(clock)
 }

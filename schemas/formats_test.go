@@ -65,9 +65,46 @@ func TestFormats(t *testing.T) {
 		{"targa", "AB123CD", true},
 		{"targa", "AI123CD", false},
 		{"targa", "AB12CD", false},
+		// Impossible days of birth (1-31, 41-71 for women).
+		{"codice-fiscale", "RSSMRA85T50A562" + string(CodiceFiscaleCheck("RSSMRA85T50A562")), true},
+		{"codice-fiscale", "RSSMRA85T99A562" + string(CodiceFiscaleCheck("RSSMRA85T99A562")), false},
+		{"codice-fiscale", "RSSMRA85T00A562" + string(CodiceFiscaleCheck("RSSMRA85T00A562")), false},
+		{"codice-fiscale", "RSSMRA85T35A562" + string(CodiceFiscaleCheck("RSSMRA85T35A562")), false},
+		// What <input type="time"> and datetime-local post, and RFC 3339.
+		{"time", "14:30", true},
+		{"time", "14:30:00", true},
+		{"time", "14:30:00Z", true},
+		{"time", "14:30:00.5+01:00", true},
+		{"time", "00:00", true},
+		{"time", "24:00", false},
+		{"time", "14:60", false},
+		{"time", "1430", false},
+		{"time", "14:30 ", false},
+		{"date-time", "2026-01-02T10:00", true},
+		{"date-time", "2026-01-02T10:00:00", true},
+		{"date-time", "2026-01-02T10:00:00+01:00", true},
+		{"date-time", "2026-01-02t10:00:00z", true},
+		{"date-time", "2026-01-02 10:00", false},
+		{"date-time", "2026-02-30T10:00", false},
+		{"date-time", "2026-01-02", false},
+		{"uri", "https://www.comune.it/servizi?x=1", true},
+		{"uri", "http://comune.it", true},
+		{"uri", "javascript:alert(1)", false},
+		{"uri", "mailto:urp@comune.it", false},
+		{"uri", "https://", false},
+		{"uri", "www.comune.it", false},
+		{"email", "nome.cognome@comune.esempio.it", true},
+		{"email", "Nome+tag@Esempio.IT", true},
+		{"email", "a@b", false},
+		{"email", "a@b.", false},
+		{"email", "a@-b.it", false},
+		{"email", "a@[192.168.0.1]", false},
+		{"email", "a@1.2.3.4", false},
+		{"email", "Mario <mario@esempio.it>", false},
+		{"email", "mario@@esempio.it", false},
 	}
 	byName := map[string]func(any) error{}
-	for _, f := range italianFormats {
+	for _, f := range formFormats {
 		byName[f.Name] = f.Validate
 	}
 	for _, tt := range tests {
@@ -102,8 +139,10 @@ func TestFormatsThroughSchema(t *testing.T) {
 		{"/giorno", "2026-02-28", true},
 		{"/giorno", "2026-02-30", false},
 		{"/ora", "14:30:00Z", true},
+		{"/ora", "14:30", true},
 		{"/ora", "25:00:00Z", false},
 		{"/quando", "2026-01-02T10:00:00+01:00", true},
+		{"/quando", "2026-01-02T10:00", true},
 		{"/quando", "2026-01-02 10:00", false},
 		{"/sito", "https://www.comune.roma.it", true},
 		{"/sito", "www.comune", false},

@@ -17,6 +17,8 @@ type propDef struct {
 	triggers    []Trigger
 	complexCond bool // some branch condition is not expressible as triggers
 	required    bool
+	// requiredWhenShown: a branch with the same triggers requires it.
+	requiredWhenShown bool
 }
 
 // condCtx is the condition under which a part of the schema applies.
@@ -43,17 +45,77 @@ type objectProps struct {
 	// required and depRequired are applied once every declaration is known.
 	required    map[string]bool
 	depRequired map[string]bool
+	// names are the property names the object's keywords refer to
+	// (required, dependentRequired, ...), checked once all are declared.
+	names []nameRef
+	// branchRequired are the names required inside conditional branches,
+	// with the branch's condition.
+	branchRequired []condRequired
 }
 
-func (d *schemaDoc) collectProps(n node, base string) []*propDef {
+// condRequired is a property name required under a branch condition.
+type condRequired struct {
+	name string
+	cond condCtx
+}
+
+// nameRef is a property name written at schema pointer ptr.
+type nameRef struct{ name, ptr string }
+
+// collectProps returns the properties of the object schema n. When lint is
+// not nil it also reports the names its keywords refer to that no
+// property declares (such a required answer could never be given).
+func (d *schemaDoc) collectProps(n node, base string, lint map[string]string) []*propDef {
 	op := &objectProps{doc: d, base: base, byKey: map[string]*propDef{},
 		required: map[string]bool{}, depRequired: map[string]bool{}}
 	op.visit(n, condCtx{}, 0)
 	for _, p := range op.list {
 		p.required = op.required[p.name]
 		p.conditional = p.conditional || op.depRequired[p.name]
+		for _, r := range op.branchRequired {
+			if r.name == p.name && !r.cond.complex && sameTriggers(r.cond.triggers, p.triggers) {
+				p.requiredWhenShown = true
+			}
+		}
+		op.tickTriggers(p)
+	}
+	if lint != nil {
+		op.checkNames(lint)
 	}
 	return op.list
+}
+
+// tickTriggers makes the dependentSchemas triggers of p on a yes/no field
+// hold only when it is true: false counts as not answered (see
+// triggered), so ticking the box is what reveals the fields.
+func (op *objectProps) tickTriggers(p *propDef) {
+	for i, t := range p.triggers {
+		name := strings.TrimPrefix(t.Pointer, op.base+"/")
+		if len(t.Values) > 0 || t.Negate || op.byKey[name] == nil {
+			continue
+		}
+		if typ, _ := schemaType(op.byKey[name].n); typ == "boolean" {
+			p.triggers[i].Values = []string{"true"}
+		}
+	}
+}
+
+// checkNames reports names that are not properties of the object.
+func (op *objectProps) checkNames(lint map[string]string) {
+	for _, r := range op.names {
+		if op.byKey[r.name] == nil {
+			lint["/schema"+r.ptr] = fmt.Sprintf("%q is not a property of this object", r.name)
+		}
+	}
+}
+
+// refer records the property names of list (a "required" array) at ptr.
+func (op *objectProps) refer(list []any, ptr string) {
+	for i, r := range list {
+		if s, ok := r.(string); ok {
+			op.names = append(op.names, nameRef{s, ptr + "/" + itoa(i)})
+		}
+	}
 }
 
 // visit walks an object schema and its branches.
@@ -68,19 +130,35 @@ func (op *objectProps) visit(n node, cond condCtx, depth int) {
 			op.add(name, op.doc.resolve(props[name], sp), sp, cond)
 		}
 	}
-	if !cond.active {
-		for _, r := range n.arr("required") {
-			if s, ok := r.(string); ok {
-				op.required[s] = true
-			}
+	for _, r := range n.arr("required") {
+		s, ok := r.(string)
+		switch {
+		case !ok:
+		case cond.active:
+			op.branchRequired = append(op.branchRequired, condRequired{s, cond})
+		default:
+			op.required[s] = true
 		}
+	}
+	op.refer(n.arr("required"), n.at("required"))
+	for _, kw := range []string{"anyOf", "oneOf"} {
+		for i, sub := range n.arr(kw) {
+			alt := op.doc.resolve(sub, n.at(kw)+"/"+itoa(i))
+			op.refer(alt.arr("required"), alt.at("required"))
+		}
+	}
+	if _, ok := n.m["not"]; ok {
+		not := op.doc.resolve(n.m["not"], n.at("not"))
+		op.refer(not.arr("required"), not.at("required"))
 	}
 	for i, sub := range n.arr("allOf") {
 		sp := n.at("allOf") + "/" + itoa(i)
 		op.visit(op.doc.resolve(sub, sp), cond, depth+1)
 	}
 	if _, ok := n.m["if"]; ok {
-		t, simple := op.triggers(op.doc.resolve(n.m["if"], n.at("if")))
+		ifn := op.doc.resolve(n.m["if"], n.at("if"))
+		op.refer(ifn.arr("required"), ifn.at("required"))
+		t, simple := op.triggers(ifn)
 		if th, ok := n.m["then"]; ok {
 			op.visit(op.doc.resolve(th, n.at("then")), cond.with(t, !simple), depth+1)
 		}
@@ -92,12 +170,17 @@ func (op *objectProps) visit(n node, cond condCtx, depth int) {
 	if deps := n.obj("dependentSchemas"); deps != nil {
 		dp := n.at("dependentSchemas")
 		for _, x := range op.doc.keys(deps, dp) {
+			op.names = append(op.names, nameRef{x, joinPointer(dp, x)})
 			t := []Trigger{{Pointer: joinPointer(op.base, x)}}
 			op.visit(op.doc.resolve(deps[x], joinPointer(dp, x)), cond.with(t, false), depth+1)
 		}
 	}
-	for _, list := range n.obj("dependentRequired") {
-		arr, _ := list.([]any)
+	dr := n.obj("dependentRequired")
+	for _, x := range op.doc.keys(dr, n.at("dependentRequired")) {
+		xp := joinPointer(n.at("dependentRequired"), x)
+		op.names = append(op.names, nameRef{x, xp})
+		arr, _ := dr[x].([]any)
+		op.refer(arr, xp)
 		for _, r := range arr {
 			if s, ok := r.(string); ok {
 				op.depRequired[s] = true

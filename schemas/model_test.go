@@ -7,7 +7,7 @@ import (
 
 func TestFieldModelKinds(t *testing.T) {
 	f := mustLoad(t, minimalDoc(`{"type":"object","properties":{
-		"testo":{"type":"string","title":"Testo","examples":["es. Mario"],"readOnly":true},
+		"testo":{"type":"string","title":"Testo","examples":["es. Mario"],"readOnly":true,"default":"Mario"},
 		"lungo":{"type":"string","maxLength":600},
 		"numero":{"type":"number","minimum":0,"exclusiveMaximum":10,"multipleOf":0.5},
 		"intero":{"type":"integer"},
@@ -131,7 +131,7 @@ func TestFieldModelConditions(t *testing.T) {
 		{"/specifica", true, []Trigger{{Pointer: "/tipo", Values: []string{"altro"}}}, 1},
 		{"/gravita", true, []Trigger{{Pointer: "/tipo", Values: []string{"perdita", "strade"}}}, 1},
 		{"/note", true, []Trigger{{Pointer: "/tipo", Values: []string{"perdita", "strade"}, Negate: true}}, 1},
-		{"/orario", true, []Trigger{{Pointer: "/urgente"}}, 1},
+		{"/orario", true, []Trigger{{Pointer: "/urgente", Values: []string{"true"}}}, 1}, // ticked, not just answered
 		{"/contatto", true, nil, 3},
 		{"/testimoni/0/recapito", true, []Trigger{{Pointer: "/reperibile", Values: []string{"true"}}}, 2},
 		{"/indirizzo/cap", false, nil, 2},

@@ -3,6 +3,7 @@ package schemas
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -204,5 +205,38 @@ func ifPointers(root any) []string {
 			out = append(out, joinPointer(ptr, "if"))
 		}
 	})
+	return out
+}
+
+// checkRefs reports $ref values that leave the document or point at
+// nothing in it, with the pointer of the $ref itself, and returns the
+// schema pointers of those $refs.
+func (d *schemaDoc) checkRefs(problems map[string]string) []string {
+	bad := externalRefs(d.root)
+	for _, p := range bad {
+		problems["/schema"+p] = "must be an internal reference such as #/$defs/name"
+	}
+	walkSchema(d.root, "", func(m map[string]any, ptr string) {
+		ref, ok := m["$ref"].(string)
+		if !ok || !strings.HasPrefix(ref, "#/") && ref != "#" {
+			return // "#name" anchors are left to the library
+		}
+		if _, ok := GetPointer(d.root, refPointer(ref)); !ok {
+			p := joinPointer(ptr, "$ref")
+			problems["/schema"+p] = fmt.Sprintf("refers to %s, which does not exist", ref)
+			bad = append(bad, p)
+		}
+	})
+	return bad
+}
+
+// without returns a copy of root without the keywords at pointers.
+func without(root any, pointers []string) any {
+	out := deepCopy(root)
+	if m, ok := out.(map[string]any); ok {
+		for _, p := range pointers {
+			DeletePointer(m, p)
+		}
+	}
 	return out
 }

@@ -1,6 +1,9 @@
 package schemas
 
-import "sort"
+import (
+	"sort"
+	"unicode/utf8"
+)
 
 // topFields returns the answerable top-level fields in step order.
 func (f *Form) topFields() []*Field {
@@ -16,7 +19,9 @@ func (f *Form) topFields() []*Field {
 }
 
 // unknownFields reports keys of obj that no field declares, recursing into
-// groups and the items of repeatable groups.
+// groups and the items of repeatable groups. It also holds the texts of
+// fields without a maxLength to the default cap (Field.LengthCap), which
+// is not part of the schema.
 func (f *Form) unknownFields(v any, fields []*Field, dp, lang string, set errorSet) {
 	obj, ok := v.(map[string]any)
 	if !ok {
@@ -28,6 +33,8 @@ func (f *Form) unknownFields(v any, fields []*Field, dp, lang string, set errorS
 		switch {
 		case fl == nil || fl.Kind == KindMarkdown:
 			set.add(p, rankUnknown, Messages.T(lang, "unknown"))
+		case tooLong(fl, x):
+			set.add(p, rankTooLong, countMessage("maxLength", fl.LengthCap(), lang))
 		case fl.Kind == KindGroup:
 			f.unknownFields(x, fl.Children, p, lang, set)
 		case fl.Kind == KindRepeat:
@@ -99,4 +106,12 @@ func before(pa, pb []int, a, b string) bool {
 		return len(pa) < len(pb)
 	}
 	return a < b
+}
+
+// tooLong reports whether v is a text longer than the cap of fl. A field
+// with its own maxLength is left to the schema, and files to their checks.
+func tooLong(fl *Field, v any) bool {
+	s, ok := v.(string)
+	return ok && fl.MaxLength == nil && fl.Kind != KindFile && len(s) > fl.LengthCap() &&
+		utf8.RuneCountInString(s) > fl.LengthCap()
 }

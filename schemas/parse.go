@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -91,6 +92,7 @@ func Parse(doc []byte) (*Definition, error) {
 		checkPropertyNames(obj["schema"], "/schema", fields)
 	}
 	if len(fields) > 0 {
+		addCompileErrors(doc, v, fields)
 		return nil, invalid("The form definition is not valid.", fields)
 	}
 	var def Definition
@@ -98,6 +100,42 @@ func Parse(doc []byte) (*Definition, error) {
 		return nil, invalid("The form definition is not valid.", map[string]string{"": err.Error()})
 	}
 	return &def, nil
+}
+
+// addCompileErrors adds to the meta-schema's errors those Compile finds in
+// what could be decoded, so that one round lists errors of every kind (a
+// bad slug, a schema keyword, a field in no step). Where both report the
+// same pointer, the meta-schema's sentence is kept.
+func addCompileErrors(doc []byte, v any, fields map[string]string) {
+	obj, ok := v.(map[string]any)
+	if !ok || obj["schema"] == nil {
+		return
+	}
+	var def Definition
+	// Values of the wrong type are skipped; the rest is decoded.
+	_ = json.Unmarshal(doc, &def)
+	_, err := Compile(&def)
+	var me *modulario.Error
+	if !errors.As(err, &me) {
+		return
+	}
+	for p, msg := range me.Fields {
+		if _, dup := fields[p]; dup || strings.HasPrefix(msg, "json: ") && explainedBelow(p, fields) {
+			continue
+		}
+		fields[p] = msg
+	}
+}
+
+// explainedBelow reports whether fields has an error below pointer p: the
+// meta-schema's sentence about the value that kept p from being decoded.
+func explainedBelow(p string, fields map[string]string) bool {
+	for q := range fields {
+		if strings.HasPrefix(q, p+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Load is Parse followed by Compile.

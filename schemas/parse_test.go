@@ -39,6 +39,9 @@ func TestParseReportsEveryError(t *testing.T) {
 		"/rules/0/on":                 "must be one of",
 		"/rules/0/stop":               "must be a boolean",
 		"/colour":                     "is not a known property",
+		// Found by Compile in the same round (what could be decoded).
+		"/ui/steps/0/fields/0": `"a" is neither a property of the schema`,
+		"/ui/fields/a":         "does not match any field of the schema",
 	}
 	got := modulario.ErrorFields(err)
 	for ptr, msg := range want {

@@ -199,16 +199,21 @@ func AddItem(data map[string]any, pointer string) map[string]any {
 	return SetPointer(out, pointer, append(arr, map[string]any{}))
 }
 
-// AddItem appends an empty item to the repeatable group at pointer unless
-// the field's MaxItems is reached, and returns the new data.
+// AddItem appends an item to the repeatable group at pointer unless the
+// field's MaxItems is reached, and returns the new data. The item starts
+// with the defaults of its fields.
 func (f *Form) AddItem(data map[string]any, pointer string) map[string]any {
-	if fl := f.FieldAt(pointer); fl != nil && fl.MaxItems != nil {
-		cur, _ := GetPointer(data, pointer)
-		if arr, _ := cur.([]any); len(arr) >= *fl.MaxItems {
-			return copyData(data)
-		}
+	fl := f.FieldAt(pointer)
+	cur, _ := GetPointer(data, pointer)
+	arr, _ := cur.([]any)
+	if fl != nil && fl.MaxItems != nil && len(arr) >= *fl.MaxItems {
+		return copyData(data)
 	}
-	return AddItem(data, pointer)
+	out := AddItem(data, pointer)
+	if fl != nil && fl.Kind == KindRepeat {
+		out = newItemDefaults(out, fl, pointer+"/"+itoa(len(arr)))
+	}
+	return out
 }
 
 // RemoveItem removes the item at pointer ("/membri/1") and returns the new data.

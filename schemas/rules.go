@@ -18,10 +18,12 @@ var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggior
 	"promemoria-appuntamento", "appuntamento-annullato", "appuntamento-spostato"}
 
 // Placeholders are the template placeholders besides {{risposta.NAME}}.
+// {{link}} is the citizen's private tracking link, {{link_ufficio}} the
+// request's page in the back office (for e-mails to the office).
 // The last five describe the request's appointment ("giovedì 3 dicembre
 // 2026 alle 9:30, Sede centrale, ...", place, date, time, what to bring)
 // and are empty for a request without one.
-var Placeholders = []string{"numero", "link", "modulo", "stato", "ufficio", "data", "risposte", "messaggio", "scadenza",
+var Placeholders = []string{"numero", "link", "link_ufficio", "modulo", "stato", "ufficio", "data", "risposte", "messaggio", "scadenza",
 	"appuntamento", "luogo", "data_appuntamento", "ora_appuntamento", "cosa_portare"}
 
 // placeholderRE matches {{name}} and {{risposta.path}}.

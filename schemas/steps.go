@@ -1,12 +1,16 @@
 package schemas
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // buildSteps builds the field model, places top-level fields into steps and
-// cross-checks ui against the schema, adding pointer errors to problems.
-func (c *compiled) buildSteps(def *Definition, problems map[string]string) []*Step {
-	b := &fieldBuilder{doc: c.doc, ui: def.UI.Fields, problems: problems}
-	props := c.doc.collectProps(c.doc.resolve(c.doc.root, ""), "")
+// cross-checks ui against the schema, adding pointer errors to problems
+// and the findings of the authoring checks to lint.
+func (c *compiled) buildSteps(def *Definition, problems, lint map[string]string) []*Step {
+	b := &fieldBuilder{doc: c.doc, ui: def.UI.Fields, problems: problems, lint: lint}
+	props := c.doc.collectProps(c.doc.resolve(c.doc.root, ""), "", lint)
 	var top []*Field
 	for _, p := range props {
 		f := b.field(p, "", "")
@@ -30,9 +34,10 @@ func (c *compiled) buildSteps(def *Definition, problems map[string]string) []*St
 			c.fields = appendDepthFirst(c.fields, f)
 		}
 	}
-	checkUIKeys(def, c.fields, problems)
+	checkUIKeys(def, c.fields, c.top, problems)
 	checkAppointmentSteps(def, steps, problems)
 	checkPrefillMarkdown(def, problems)
+	checkMarkdownEntries(def, c.top, lint)
 	return steps
 }
 
@@ -80,14 +85,21 @@ func appendDepthFirst(list []*Field, f *Field) []*Field {
 	return list
 }
 
-// checkUIKeys reports ui.fields keys that match no field.
-func checkUIKeys(def *Definition, fields []*Field, problems map[string]string) {
+// checkUIKeys reports ui.fields keys that match no field placed in a step
+// (top holds every top-level property, placed or not).
+func checkUIKeys(def *Definition, fields []*Field, top map[string]*Field, problems map[string]string) {
 	paths := map[string]bool{}
 	for _, f := range fields {
 		paths[f.Path] = true
 	}
 	for _, key := range sortedKeys(def.UI.Fields) {
-		if !paths[key] && def.UI.Fields[key].Widget != "markdown" {
+		if paths[key] || def.UI.Fields[key].Widget == "markdown" {
+			continue
+		}
+		name, _, _ := strings.Cut(key, "/")
+		if f := top[name]; f != nil && f.Step == 0 {
+			problems[joinPointer("/ui/fields", key)] = fmt.Sprintf("is for the property %q, which is not in any step of ui.steps", name)
+		} else {
 			problems[joinPointer("/ui/fields", key)] = "does not match any field of the schema"
 		}
 	}

@@ -129,12 +129,12 @@ func (z *summarizer) item(f *Field, ptr, prefix string) SummaryItem {
 func (z *summarizer) format(f *Field, v any) string {
 	switch f.Kind {
 	case KindSelect, KindRadio:
-		return optionText(f, v)
+		return optionText(f, v, z.lang)
 	case KindCheckboxes:
 		list, _ := v.([]any)
 		labels := make([]string, len(list))
 		for i, x := range list {
-			labels[i] = optionText(f, x)
+			labels[i] = optionText(f, x, z.lang)
 		}
 		return strings.Join(labels, ", ")
 	case KindCheckbox:
@@ -160,8 +160,8 @@ func (z *summarizer) format(f *Field, v any) string {
 	return ValueString(v)
 }
 
-func optionText(f *Field, v any) string {
-	if l := f.OptionLabel(v); l != "" {
+func optionText(f *Field, v any, lang string) string {
+	if l := f.OptionText(v, lang); l != "" {
 		return l
 	}
 	return ValueString(v)

@@ -20,6 +20,9 @@ const (
 	rankType
 	rankFormat
 	rankChoice
+	// rankTooLong is an answer over the default length cap: more useful
+	// than a pattern's message for a pasted page of text.
+	rankTooLong
 	rankOther
 	rankUnknown
 )
@@ -192,10 +195,18 @@ func (f *Form) message(k jsonschema.ErrorKind, ptr, lang string) (int, string) {
 		}
 		return rankType, typeMessage(k.Want, lang)
 	case *kind.Format:
+		if fl != nil && fl.ErrorMessage != "" {
+			return rankFormat, fl.ErrorMessage
+		}
 		if _, ok := Messages["it"]["format."+k.Want]; ok {
 			return rankFormat, t("format." + k.Want)
 		}
-		return rankFormat, t("format")
+		return rankFormat, withExample(t("format"), fl, lang)
+	case *kind.Pattern:
+		if fl != nil && fl.ErrorMessage != "" {
+			return rankOther, fl.ErrorMessage
+		}
+		return rankOther, withExample(t("pattern"), fl, lang)
 	case *kind.Enum:
 		return rankChoice, t("enum")
 	case *kind.Const:
@@ -209,9 +220,9 @@ func (f *Form) message(k jsonschema.ErrorKind, ptr, lang string) (int, string) {
 	case *kind.AnyOf, *kind.OneOf:
 		return rankChoice, choiceMessage(k, fl, lang)
 	case *kind.MinLength:
-		return rankOther, t("minLength", k.Want)
+		return rankOther, countMessage("minLength", k.Want, lang)
 	case *kind.MaxLength:
-		return rankOther, t("maxLength", k.Want)
+		return rankOther, countMessage("maxLength", k.Want, lang)
 	case *kind.Minimum:
 		return rankOther, t("minimum", ratString(k.Want, lang))
 	case *kind.Maximum:
@@ -236,8 +247,6 @@ func (f *Form) otherMessage(k jsonschema.ErrorKind, lang string) string {
 	switch k := k.(type) {
 	case *kind.UniqueItems:
 		key = "uniqueItems"
-	case *kind.Pattern:
-		key = "pattern"
 	case *kind.Not:
 		key = "not"
 	case *kind.FalseSchema:
@@ -254,6 +263,15 @@ func (f *Form) otherMessage(k jsonschema.ErrorKind, lang string) string {
 		key = "content"
 	}
 	return Messages.T(lang, key)
+}
+
+// withExample adds the field's first example to a generic message about
+// the format: "Il valore non è nel formato richiesto, ad esempio 00123456".
+func withExample(message string, fl *Field, lang string) string {
+	if fl == nil || fl.Example == "" {
+		return message
+	}
+	return message + Messages.T(lang, "example", fl.Example)
 }
 
 // typeMessage names the expected type.
@@ -286,13 +304,36 @@ func choiceMessage(k jsonschema.ErrorKind, fl *Field, lang string) string {
 
 // itemsMessage words minItems/maxItems for choices or repeatable groups.
 func itemsMessage(key string, n int, fl *Field, lang string) string {
-	switch {
-	case fl != nil && fl.Kind == KindRepeat:
-		return Messages.T(lang, key+".repeat", n)
-	case key == "minItems" && n == 1:
-		return Messages.T(lang, "minItems.one")
+	if fl != nil && fl.Kind == KindRepeat {
+		key += ".repeat"
+	}
+	return countMessage(key, n, lang)
+}
+
+// countMessage is the message key with count n, in its singular form
+// (key + ".one") when n is 1.
+func countMessage(key string, n int, lang string) string {
+	if n == 1 {
+		return Messages.T(lang, key+".one")
 	}
 	return Messages.T(lang, key, n)
+}
+
+// ValidateDocument is Validate for answers sent whole through the JSON
+// API: the same errors, but the examples of dates are written as the API
+// takes them (2025-12-31), since "31/12/2025" is read only on the steps.
+func (f *Form) ValidateDocument(data map[string]any, lang string) []FieldError {
+	errs := f.Validate(data, lang)
+	for i, e := range errs {
+		fl := f.FieldAt(e.Pointer)
+		if fl == nil || fl.Format != "date" && fl.Format != "date-time" {
+			continue
+		}
+		if key := "format." + fl.Format; e.Message == Messages.T(lang, key) {
+			errs[i].Message = Messages.T(lang, key+".api")
+		}
+	}
+	return errs
 }
 
 // ratString formats a schema number the way the language writes it.

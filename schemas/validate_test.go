@@ -9,9 +9,9 @@ func TestMessagesCatalogComplete(t *testing.T) {
 	if missing := Messages.Missing(); len(missing) != 0 {
 		t.Errorf("missing translations: %v", missing)
 	}
-	for _, f := range italianFormats {
-		if _, ok := Messages["it"]["format."+f.Name]; !ok {
-			t.Errorf("no message for format %s", f.Name)
+	for _, name := range KnownFormats {
+		if _, ok := Messages["it"]["format."+name]; !ok {
+			t.Errorf("no message for format %s", name)
 		}
 	}
 }
@@ -47,7 +47,7 @@ func TestValidateMessages(t *testing.T) {
 		{"/tipo", "Scegli una delle opzioni proposte"},
 		{"/consenso", "Seleziona questa casella per continuare"},
 		{"/servizi", "Seleziona al massimo 2 opzioni"},
-		{"/membri", "Puoi aggiungere al massimo 1 elementi"},
+		{"/membri", "Puoi aggiungere al massimo un elemento"},
 		{"/membri/0/nome", "Questo campo è obbligatorio"},
 		{"/email", "Questo campo è obbligatorio"},
 		{"/cf", "Inserisci un codice fiscale valido (16 caratteri, es. RSSMRA85T10A562S)"},
