@@ -154,6 +154,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.publish.problems":           "Prima di pubblicare correggi questi problemi",
 		"fe.publish.replace":            "La nuova versione sostituirà la versione %d per le nuove richieste; le richieste già inviate restano legate alla loro versione.",
 		"fe.publish.rule_office":        "La regola %d assegna all'ufficio «%s», che non esiste.",
+		"fe.publish.rule_assign":        "La regola %d assegna le richieste a «%s», che non è un utente: indica l'indirizzo e-mail di un utente esistente.",
 		"fe.publish.title":              "Pubblica il modulo",
 		"fe.rule.act_email":             "invia email %s",
 		"fe.rule.act_priority":          "imposta la priorità %s",

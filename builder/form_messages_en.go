@@ -154,6 +154,7 @@ var _ = addMessages(i18n.Catalog{
 		"fe.publish.problems":           "Fix these problems before publishing",
 		"fe.publish.replace":            "The new version replaces version %d for new requests; requests already sent stay linked to their version.",
 		"fe.publish.rule_office":        "Rule %d assigns to the office «%s», which does not exist.",
+		"fe.publish.rule_assign":        "Rule %d assigns requests to «%s», which is not a user: give the e-mail address of an existing user.",
 		"fe.publish.title":              "Publish the form",
 		"fe.rule.act_email":             "send email %s",
 		"fe.rule.act_priority":          "set priority %s",

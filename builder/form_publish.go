@@ -67,6 +67,14 @@ func (s *Server) publishProblems(c echo.Context, doc *formedit.Doc) ([]string, e
 			out = append(out, s.t(c, "fe.publish.rule_office", i+1, r.Route))
 		}
 	}
+	for _, a := range doc.Assignees() {
+		_, err := modulario.FindAssignee(c.Request().Context(), s.cfg.Users, a.Value)
+		if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+			out = append(out, s.t(c, "fe.publish.rule_assign", a.Rule+1, a.Value))
+		} else if err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 

@@ -146,7 +146,7 @@ func (s *Server) formVersion(ctx context.Context, slug string, version int) (*sc
 	if err != nil {
 		return nil, err
 	}
-	if f, err = schemas.Load(v.Definition); err != nil {
+	if f, err = schemas.LoadStored(v.Definition); err != nil {
 		return nil, err
 	}
 	s.forms.mu.Lock()

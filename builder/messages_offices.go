@@ -30,6 +30,9 @@ var _ = addMessages(i18n.Catalog{
 		"offices.pec_invalid":    "L'indirizzo PEC non è valido.",
 		"ok.office_saved":        "Ufficio salvato.",
 		"ok.office_deleted":      "Ufficio eliminato.",
+		"offices.in_use":         "L'ufficio è ancora in uso e non è stato eliminato.",
+		"offices.in_use_forms":   "Moduli che lo indicano come ufficio o nelle regole: %s. Scegli un altro ufficio nelle impostazioni e nelle regole di questi moduli.",
+		"offices.in_use_users":   "Utenti che ne fanno parte: %s. Toglili dall'ufficio nella pagina degli utenti.",
 	},
 	"en": {
 		"offices.title":          "Offices",
@@ -57,5 +60,8 @@ var _ = addMessages(i18n.Catalog{
 		"offices.pec_invalid":    "The PEC address is not valid.",
 		"ok.office_saved":        "Office saved.",
 		"ok.office_deleted":      "Office deleted.",
+		"offices.in_use":         "The office is still in use and was not deleted.",
+		"offices.in_use_forms":   "Forms that name it as their office or in their rules: %s. Choose another office in these forms' settings and rules.",
+		"offices.in_use_users":   "Users who belong to it: %s. Remove them from the office on the users page.",
 	},
 })

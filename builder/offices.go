@@ -1,8 +1,10 @@
 package builder
 
 import (
+	"errors"
 	"net/http"
 	"net/mail"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -176,21 +178,57 @@ func (s *Server) officeDeleteConfirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	v := s.view(c, s.t(c, "offices.delete_title"), "offices", o)
-	v.Crumbs = append(v.Crumbs, Crumb{Label: s.t(c, "offices.title"), URL: officesPath}, Crumb{Label: v.Title})
-	return s.render(c, http.StatusOK, "office_delete", v)
+	return s.renderOfficeDelete(c, http.StatusOK, o, nil)
 }
 
-// officeDelete removes an office. Users keep the slug in their list until
-// edited; forms routed to it keep their requests.
+func (s *Server) renderOfficeDelete(c echo.Context, status int, o *modulario.Office, errs []FieldError) error {
+	v := s.view(c, s.t(c, "offices.delete_title"), "offices", o)
+	v.Crumbs = append(v.Crumbs, Crumb{Label: s.t(c, "offices.title"), URL: officesPath}, Crumb{Label: v.Title})
+	v.Errors = errs
+	return s.render(c, status, "office_delete", v)
+}
+
+// officeDelete removes an office. One that a form (its office or a rule's
+// route) or a user still uses is refused, naming them; requests already
+// routed to it keep it.
 func (s *Server) officeDelete(c echo.Context) error {
 	o, err := s.findOfficeParam(c)
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Offices.DeleteOffice(c.Request().Context(), o.Slug); err != nil {
+	err = s.cfg.Offices.DeleteOffice(c.Request().Context(), o.Slug)
+	if modulario.ErrorCode(err) == modulario.ECONFLICT {
+		return s.renderOfficeDelete(c, http.StatusConflict, o, s.officeUses(c, err))
+	}
+	if err != nil {
 		return err
 	}
 	s.audit(c, "office.delete", "office:"+o.Slug, "deleted office "+o.Name)
 	return s.redirect(c, officesPath, "ok.office_deleted")
+}
+
+// officeUses says in the reader's language which forms and users keep an
+// office in use, from the Fields of DeleteOffice's ECONFLICT.
+func (s *Server) officeUses(c echo.Context, err error) []FieldError {
+	var forms, users []string
+	var e *modulario.Error
+	if errors.As(err, &e) {
+		for key := range e.Fields {
+			if slug, ok := strings.CutPrefix(key, "/forms/"); ok {
+				forms = append(forms, "«"+slug+"»")
+			} else if email, ok := strings.CutPrefix(key, "/users/"); ok {
+				users = append(users, email)
+			}
+		}
+	}
+	sort.Strings(forms)
+	sort.Strings(users)
+	out := []FieldError{{Message: s.t(c, "offices.in_use")}}
+	if len(forms) > 0 {
+		out = append(out, FieldError{Message: s.t(c, "offices.in_use_forms", strings.Join(forms, ", "))})
+	}
+	if len(users) > 0 {
+		out = append(out, FieldError{Message: s.t(c, "offices.in_use_users", strings.Join(users, ", "))})
+	}
+	return out
 }

@@ -63,7 +63,7 @@ func TestRejectingBookedRequestMailsCancellation(t *testing.T) {
 	}
 	cancelled := mailWith(t, mails, "appuntamento annullato")
 	if cancelled.To != "maria.rossi@example.org" || !strings.Contains(cancelled.Text, "Documentazione non conforme.") ||
-		!strings.Contains(cancelled.Text, "giovedì 3 dicembre 2026 alle 9:30") {
+		!strings.Contains(cancelled.Text, "giovedì 3 dicembre 2026 alle 09:30") {
 		t.Errorf("cancellation to %q:\n%s", cancelled.To, cancelled.Text)
 	}
 	ev, method := event(t, cancelled.ICS)

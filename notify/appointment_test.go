@@ -332,7 +332,7 @@ func TestReceiptEmailCarriesICS(t *testing.T) {
 	if receipt.To != "maria.rossi@example.org" {
 		t.Errorf("receipt to %q", receipt.To)
 	}
-	for _, want := range []string{"giovedì 3 dicembre 2026", "9:30", "Sede centrale, Piazza del Municipio 1",
+	for _, want := range []string{"giovedì 3 dicembre 2026", "09:30", "Sede centrale, Piazza del Municipio 1",
 		"Cosa portare", "La carta d'identità scaduta e una fototessera."} {
 		if !strings.Contains(receipt.Text, want) {
 			t.Errorf("receipt lacks %q:\n%s", want, receipt.Text)
@@ -374,7 +374,7 @@ func TestReceiptEmailCarriesICS(t *testing.T) {
 	if office.ICS != nil {
 		t.Error("the office mail must not carry the citizen's calendar entry")
 	}
-	if !strings.Contains(office.Text, "Data e orario: giovedì 3 dicembre 2026 alle 9:30, Sede centrale") ||
+	if !strings.Contains(office.Text, "Data e orario: giovedì 3 dicembre 2026 alle 09:30, Sede centrale") ||
 		strings.Contains(office.Text, "sede-centrale@") {
 		t.Errorf("office summary shows the raw appointment:\n%s", office.Text)
 	}
@@ -402,7 +402,7 @@ func TestReminderOfCancelledAppointmentIsSkipped(t *testing.T) {
 	mails := env.mails(t)
 	cancelled := mailWith(t, mails, "appuntamento annullato")
 	if !strings.Contains(cancelled.Text, "Sportello chiuso per sciopero.") ||
-		!strings.Contains(cancelled.Text, "giovedì 3 dicembre 2026 alle 9:30 (Sede centrale, Piazza del Municipio 1)") {
+		!strings.Contains(cancelled.Text, "giovedì 3 dicembre 2026 alle 09:30 (Sede centrale, Piazza del Municipio 1)") {
 		t.Errorf("cancellation text:\n%s", cancelled.Text)
 	}
 	ev, method := event(t, cancelled.ICS)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -301,7 +302,9 @@ func (d *Dispatcher) Build(ctx context.Context, om *modulario.OutboxMessage) (*M
 			return nil, err
 		}
 	}
-	m.TrackingURL = strings.TrimRight(d.BaseURL, "/") + "/pratiche/" + url.PathEscape(sub.Token)
+	base := strings.TrimRight(d.BaseURL, "/")
+	m.TrackingURL = base + "/pratiche/" + url.PathEscape(sub.Token)
+	m.StaffURL = base + "/admin/richieste/" + strconv.FormatUint(sub.ID, 10)
 	if err := d.render(m, om, names, appt); err != nil {
 		return nil, err
 	}
@@ -339,12 +342,17 @@ func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[s
 	if name == "" {
 		name = defaultTemplate(om, m.Action)
 	}
-	tpl, ok := FindTemplate(m.Form, name)
+	find := FindTemplate
+	if m.Action.Notify == modulario.ChannelSMS || m.Action.Notify == modulario.ChannelWhatsApp {
+		find = findTextTemplate
+	}
+	tpl, ok := find(m.Form, name)
 	if !ok {
 		return fmt.Errorf("%w: no template %q", ErrPermanent, name)
 	}
 	RenderMessage(m, tpl, TemplateData{Form: m.Form, Submission: m.Submission, Office: m.Office,
-		Status: om.SubmissionStatus, TrackingURL: m.TrackingURL, Files: files, Event: om.Event, Appointment: appt})
+		Status: om.SubmissionStatus, TrackingURL: m.TrackingURL, StaffURL: m.StaffURL, Files: files,
+		Event: om.Event, Appointment: appt})
 	return nil
 }
 

@@ -64,21 +64,28 @@ func setup(t *testing.T, st *testStore, datas ...string) []*modulario.Submission
 	if err := st.offices.SaveOffice(ctx, &modulario.Office{Slug: "urp", Name: "URP", Emails: []string{"urp@comune.example.it"}}); err != nil {
 		t.Fatal(err)
 	}
-	e := NewEngine(st.forms)
 	var out []*modulario.Submission
 	for _, d := range datas {
-		s := submission(d)
-		o, err := e.Evaluate(ctx, modulario.EventReceived, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s.Office = o.Office
-		if err := st.subs.CreateSubmission(ctx, s, "", o.Messages...); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
+		out = append(out, submit(t, st, d))
 	}
 	return out
+}
+
+// submit stores a request with data, routed and with the messages its
+// form's received rules queue.
+func submit(t *testing.T, st *testStore, data string) *modulario.Submission {
+	t.Helper()
+	ctx := context.Background()
+	s := submission(data)
+	o, err := NewEngine(st.forms).Evaluate(ctx, modulario.EventReceived, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Office = o.Office
+	if err := st.subs.CreateSubmission(ctx, s, "", o.Messages...); err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 func dispatcher(st *testStore, clk *clock, channels ...Channel) *Dispatcher {

@@ -9,9 +9,11 @@ import (
 	"html"
 	"net/mail"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	gomail "github.com/wneessen/go-mail"
 
@@ -231,7 +233,7 @@ func (e *Email) build(m *Message) (*gomail.Msg, error) {
 	if err := msg.To(m.Recipients...); err != nil {
 		return nil, fmt.Errorf("email: recipients: %w", err)
 	}
-	msg.Subject(m.Subject)
+	msg.Subject(truncateWords(m.Subject, MaxSubject)) // header lines stay short whatever built m
 	msg.SetMessageIDWithValue(m.ID + "@" + e.domain)
 	msg.SetDate()
 	msg.SetGenHeader(gomail.HeaderXMailer, "Modulario")
@@ -245,7 +247,7 @@ func (e *Email) build(m *Message) (*gomail.Msg, error) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		if err := msg.AttachReader(f.Name, bytes.NewReader(f.Content),
+		if err := msg.AttachReader(capFileName(f.Name), bytes.NewReader(f.Content),
 			gomail.WithFileContentType(gomail.ContentType(ct))); err != nil {
 			return nil, fmt.Errorf("email: attachment %q: %w", f.Name, err)
 		}
@@ -265,6 +267,22 @@ func (e *Email) build(m *Message) (*gomail.Msg, error) {
 		}
 	}
 	return msg, nil
+}
+
+// maxFileName caps an attachment's name in the e-mail headers, in
+// characters (the subject has MaxSubject).
+const maxFileName = 100
+
+// capFileName shortens a long file name, keeping its extension.
+func capFileName(name string) string {
+	if utf8.RuneCountInString(name) <= maxFileName {
+		return name
+	}
+	ext := path.Ext(name)
+	if utf8.RuneCountInString(ext) > 10 {
+		ext = ""
+	}
+	return string([]rune(strings.TrimSuffix(name, ext))[:maxFileName-utf8.RuneCountInString(ext)]) + ext
 }
 
 // ICSFileName is the name of the calendar entry attached to e-mails about

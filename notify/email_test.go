@@ -17,6 +17,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -362,6 +363,41 @@ func TestEmailTLSModes(t *testing.T) {
 		}
 		if got := b.envelopes(); len(got) != 1 || got[0].User != "modulario" {
 			t.Errorf("tls=%s: envelopes %+v", mode, got)
+		}
+	}
+}
+
+// TestEmailCapsHeaderValues: a huge subject or attachment name (from an
+// answer) still makes a deliverable e-mail, with both shortened.
+func TestEmailCapsHeaderValues(t *testing.T) {
+	b := &smtpBackend{}
+	port := startSMTP(t, b)
+	e := testEmail(t, "smtp://127.0.0.1:"+strconv.Itoa(port)+"?tls=none")
+	m := testEmailMessage()
+	m.Subject = "Ciao " + strings.Repeat("parola ", 20000)
+	m.Files[0].Name = strings.Repeat("planimetria-", 40) + ".pdf"
+	if _, err := e.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := b.envelopes()
+	if len(got) != 1 {
+		t.Fatalf("%d messages", len(got))
+	}
+	msg, err := mail.ReadMessage(strings.NewReader(string(got[0].Data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, _ := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if n := utf8.RuneCountInString(subject); n > MaxSubject || !strings.HasPrefix(subject, "Ciao parola") {
+		t.Errorf("subject of %d characters", n)
+	}
+	_, _, files := parts(t, msg)
+	if len(files) != 1 || utf8.RuneCountInString(files[0]) > maxFileName || !strings.HasSuffix(files[0], ".pdf") {
+		t.Errorf("attachment names %q", files)
+	}
+	for _, line := range strings.Split(string(got[0].Data), "\n") {
+		if len(line) > 998 {
+			t.Fatalf("a line of %d bytes", len(line))
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"sync"
 	"time"
 
@@ -23,7 +24,11 @@ type Engine struct {
 	// cals gives reminders the calendar's RemindHours; nil: only the
 	// reminder the day before.
 	cals modulario.CalendarService
-	now  func() time.Time
+	// users resolves the assignees of assign actions; nil: taken as they
+	// are written.
+	users  modulario.UserService
+	logger *slog.Logger
+	now    func() time.Time
 
 	mu    sync.Mutex
 	cache map[formKey]*schemas.Form
@@ -48,6 +53,14 @@ func (e *Engine) WithCalendars(cals modulario.CalendarService) *Engine {
 	return e
 }
 
+// WithUsers makes the engine resolve the value of an assign action (a
+// user's ID or e-mail address) to the user's ID; an unknown or disabled
+// user is logged on logger and the request stays unassigned. It returns e.
+func (e *Engine) WithUsers(users modulario.UserService, logger *slog.Logger) *Engine {
+	e.users, e.logger = users, logger
+	return e
+}
+
 // Form returns the compiled form version, compiling it once.
 func (e *Engine) Form(ctx context.Context, slug string, version int) (*schemas.Form, error) {
 	key := formKey{slug, version}
@@ -61,7 +74,7 @@ func (e *Engine) Form(ctx context.Context, slug string, version int) (*schemas.F
 	if err != nil {
 		return nil, err
 	}
-	f, err = schemas.Load(v.Definition)
+	f, err = schemas.LoadStored(v.Definition)
 	if err != nil {
 		return nil, fmt.Errorf("form %s version %d: %w", slug, version, err)
 	}
@@ -109,10 +122,35 @@ func (e *Engine) Evaluate(ctx context.Context, event string, s *modulario.Submis
 			break
 		}
 	}
+	if out.Assignee != "" && e.users != nil {
+		out.Assignee = e.assignee(ctx, s, out.Assignee)
+	}
 	if event == modulario.EventReceived && len(s.Appointments) > 0 {
 		out.Messages = append(out.Messages, e.Reminders(ctx, f, s, s.Appointments)...)
 	}
 	return out, nil
+}
+
+// assignee returns the ID of the user an assign action names by ID or
+// e-mail address, or "" (logged) when no active user has it: a request
+// "assigned" to nobody who can see it as theirs would be lost.
+func (e *Engine) assignee(ctx context.Context, s *modulario.Submission, value string) string {
+	u, err := modulario.FindAssignee(ctx, e.users, value)
+	log := e.logger
+	if log == nil {
+		log = slog.Default()
+	}
+	switch {
+	case err != nil && modulario.ErrorCode(err) != modulario.ENOTFOUND:
+		log.ErrorContext(ctx, "rule assignee not resolved; request left unassigned",
+			"form", s.FormSlug, "version", s.Version, "err", err)
+	case err != nil || u.Disabled:
+		log.WarnContext(ctx, "rule assigns to an unknown or disabled user; request left unassigned",
+			"form", s.FormSlug, "version", s.Version, "assign", value)
+	default:
+		return u.ID
+	}
+	return ""
 }
 
 // ruleInstance decodes the answers as the validator expects them, adding

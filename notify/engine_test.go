@@ -20,7 +20,7 @@ const engineRules = `"rules":[
   {"name":"ricevuta","on":"submission.received","when":{"required":["email"]},
    "then":[{"notify":"email","to":"citizen","template":"richiesta-ricevuta"},{"notify":"email","to":"office"}]},
   {"name":"conclusa","on":"submission.status_changed","when":{"properties":{"status":{"const":"concluded"}}},
-   "then":[{"notify":"sms","template":"aggiornamento-stato"}]}]`
+   "then":[{"notify":"sms","template":"aggiornamento-stato"},{"route":"archivio"},{"assign":"anna"},{"tag":"chiusa"},{"priority":"bassa"}]}]`
 
 func TestEngineEvaluate(t *testing.T) {
 	st := newStore(t)
@@ -47,6 +47,7 @@ func TestEngineEvaluate(t *testing.T) {
 		{name: "nested field elsewhere", event: modulario.EventReceived, data: `{"indirizzo":{"zona":"periferia"},"email":"a@b.it"}`,
 			office: "urp", rules: []string{"ricevuta"}, channels: []string{"email", "email"}},
 		{name: "status event matches", event: modulario.EventStatusChanged, status: modulario.StatusConcluded, data: `{"tipo":"buca"}`,
+			office: "archivio", assignee: "anna", priority: "bassa", tags: []string{"chiusa"},
 			rules: []string{"conclusa"}, channels: []string{"sms"}},
 		{name: "status event does not match", event: modulario.EventStatusChanged, status: modulario.StatusInCharge, data: `{}`},
 	}

@@ -20,6 +20,7 @@ type testStore struct {
 	offices     *storage.OfficeService
 	webhooks    *storage.WebhookService
 	attachments *storage.AttachmentService
+	users       *storage.UserService
 }
 
 // openStore opens (or reopens) the store at path.
@@ -31,7 +32,8 @@ func openStore(t testing.TB, path string) *testStore {
 	}
 	return &testStore{db: db, forms: storage.NewFormService(db), subs: storage.NewSubmissionService(db),
 		outbox: storage.NewOutboxService(db), offices: storage.NewOfficeService(db),
-		webhooks: storage.NewWebhookService(db), attachments: storage.NewAttachmentService(db)}
+		webhooks: storage.NewWebhookService(db), attachments: storage.NewAttachmentService(db),
+		users: storage.NewUserService(db)}
 }
 
 func newStore(t *testing.T) *testStore {

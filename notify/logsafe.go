@@ -28,8 +28,12 @@ var (
 func logSafe(s string) string {
 	s = logSafeURL.ReplaceAllStringFunc(s, func(m string) string {
 		// Punctuation after an unquoted URL ("https://h/p: status 404")
-		// belongs to the sentence.
+		// belongs to the sentence; a "]" closing a "[" of the URL (an IPv6
+		// host, a "[redacted]" already there) belongs to the URL.
 		trimmed := strings.TrimRight(m, ":.,;)]")
+		for strings.Count(trimmed, "[") > strings.Count(trimmed, "]") && len(trimmed) < len(m) && m[len(trimmed)] == ']' {
+			trimmed = m[:len(trimmed)+1]
+		}
 		u, err := url.Parse(trimmed)
 		if err != nil {
 			return "[redacted]" + m[len(trimmed):]

@@ -22,6 +22,9 @@ func TestLogSafe(t *testing.T) {
 		{`421 4.7.0 try again in 300 seconds`, `421 4.7.0 try again in 300 seconds`},
 		{`appio: profile RSSMRA85T10A562S not found`, `appio: profile [redacted] not found`},
 		{`email: dial tcp 127.0.0.1:2525: connection refused`, `email: dial tcp 127.0.0.1:2525: connection refused`},
+		// An error already redacted once (statusError) keeps one bracket.
+		{`webhook hook: POST http://127.0.0.1:18931/[redacted]: status 503: x`, `webhook hook: POST http://127.0.0.1:18931/[redacted]: status 503: x`},
+		{`see [http://[::1]:8080/a/b]`, `see [http://[::1]:8080/[redacted]]`},
 	} {
 		if got := logSafe(c.in); got != c.want {
 			t.Errorf("logSafe(%q)\n = %q\nwant %q", c.in, got, c.want)

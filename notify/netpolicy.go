@@ -151,9 +151,20 @@ func doHTTP(client *http.Client, req *http.Request) (status int, body []byte, er
 	return resp.StatusCode, body, statusError(req, resp.StatusCode, body)
 }
 
-// statusError is nil for a 2xx status. Other 4xx than 408 and 429, and
-// redirects (not followed), are permanent; 5xx, 408 and 429 are retried.
-// The text carries the status and the start of the body.
+// payloadErrors are the statuses that say this message itself is wrong
+// (malformed, gone, too large, of a refused type, not processable):
+// sending it again cannot help.
+var payloadErrors = map[int]bool{
+	http.StatusBadRequest: true, http.StatusGone: true, http.StatusRequestEntityTooLarge: true,
+	http.StatusRequestURITooLong: true, http.StatusUnsupportedMediaType: true, http.StatusUnprocessableEntity: true,
+}
+
+// statusError is nil for a 2xx status. The payload errors (400, 410, 413,
+// 414, 415, 422) are permanent; every other status is retried with
+// backoff: 5xx, 408 and 429, but also 401, 403, 404 and redirects (not
+// followed), which a wrong key, a rotated secret or a moved endpoint give
+// every message until an operator fixes the configuration. The text
+// carries the status and the start of the body.
 func statusError(req *http.Request, status int, body []byte) error {
 	if status >= 200 && status < 300 {
 		return nil
@@ -164,7 +175,7 @@ func statusError(req *http.Request, status int, body []byte) error {
 	}
 	err := fmt.Errorf("%s %s: status %d: %s", req.Method, redactURL(req.URL), status,
 		strings.TrimSpace(strings.ToValidUTF8(string(snippet), "?")))
-	if status < 500 && status != http.StatusRequestTimeout && status != http.StatusTooManyRequests {
+	if payloadErrors[status] {
 		return permanent(err)
 	}
 	return err

@@ -48,8 +48,10 @@ type Message struct {
 	Form       *schemas.Form
 	Office     *modulario.Office // nil when the submission has no office
 	Action     Action
-	// TrackingURL is the absolute private tracking link of the submission.
+	// TrackingURL is the absolute private tracking link of the submission;
+	// StaffURL its page in the back office.
 	TrackingURL string
+	StaffURL    string
 	// Recipients: email addresses, E.164 phone numbers, or one codice
 	// fiscale, depending on the channel. Empty for webhooks.
 	Recipients []string

@@ -3,10 +3,13 @@ package notify
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"html"
 	"mime"
 	"net/http"
 	"net/url"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -18,25 +21,30 @@ import (
 // ProviderConfig describes an SMS or WhatsApp gateway's HTTP API, so any
 // gateway can be plugged in without code:
 //
-//	{"name": "sms", "url": "https://gw.example/v1/sms", "method": "POST",
-//	 "headers": {"Authorization": "Bearer …", "Content-Type": "application/json"},
+//	{"url": "https://gw.example/v1/sms", "method": "POST",
+//	 "headers": {"Authorization": "Bearer …"},
 //	 "body": "{\"to\": \"{{to}}\", \"text\": \"{{text}}\", \"ref\": \"{{id}}\"}",
 //	 "max_length": 1600}
 //
 // The body (and the URL) may hold the placeholders {{to}} (the E.164
 // number), {{text}} (the message) and {{id}} (the stable message id).
-// Values are JSON-escaped when the Content-Type header is JSON,
-// form-escaped for application/x-www-form-urlencoded, and inserted as they
-// are otherwise; in the URL they are query-escaped.
+// Values are escaped for the body's media type: the Content-Type header's,
+// else JSON for a body that is a JSON object or array and form encoding
+// for key=value pairs, and that header is then sent. A JSON body must stay
+// valid JSON once filled (placeholders inside strings); JSON, form and XML
+// values are escaped, other types (text/plain) take them as they are. In
+// the URL values are query-escaped. Any other body needs a Content-Type.
 type ProviderConfig struct {
-	// Name is the channel: "sms" or "whatsapp".
+	// Name is the channel: "sms" or "whatsapp" (optional in the file: the
+	// flag that loads it decides).
 	Name    string            `json:"name"`
 	URL     string            `json:"url"`
 	Method  string            `json:"method,omitempty"` // default POST
 	Headers map[string]string `json:"headers,omitempty"`
 	Body    string            `json:"body,omitempty"`
 	// MaxLength caps the text in characters (e.g. 1600 for SMS); a longer
-	// text is cut and ends with "…". 0 means no cap.
+	// text is cut before the tracking link, which is always kept whole,
+	// and the cut marked with "..." (GSM 7-bit, unlike "…"). 0: no cap.
 	MaxLength int `json:"max_length,omitempty"`
 	// Timeout bounds one request (default 15s).
 	Timeout time.Duration `json:"-"`
@@ -44,14 +52,20 @@ type ProviderConfig struct {
 	Network NetPolicy `json:"network,omitempty"`
 }
 
-// ParseProviderConfig reads a ProviderConfig from JSON and validates it.
-func ParseProviderConfig(data []byte) (ProviderConfig, error) {
+// ParseProviderConfig reads the ProviderConfig of channel name ("sms" or
+// "whatsapp") from JSON and validates it; a "name" in the file must be
+// that name.
+func ParseProviderConfig(data []byte, name string) (ProviderConfig, error) {
 	var c ProviderConfig
 	dec := json.NewDecoder(strings.NewReader(string(data)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&c); err != nil {
 		return ProviderConfig{}, fmt.Errorf("provider config: %w", err)
 	}
+	if c.Name != "" && c.Name != name {
+		return ProviderConfig{}, fmt.Errorf("provider config: name %q, but the file is loaded for %s", c.Name, name)
+	}
+	c.Name = name
 	return c, c.Validate()
 }
 
@@ -72,8 +86,48 @@ func (c ProviderConfig) Validate() error {
 	if c.MaxLength < 0 {
 		return fmt.Errorf("provider config %s: negative max_length", c.Name)
 	}
+	mt, err := c.bodyType()
+	if err != nil {
+		return fmt.Errorf("provider config %s: %w", c.Name, err)
+	}
+	if isJSON(mt) {
+		sample := map[string]string{"to": "+393331234567", "text": "x\"\n", "id": "x"}
+		if !json.Valid([]byte(fillPlaceholders(c.Body, sample, jsonEscape))) {
+			return fmt.Errorf("provider config %s: the JSON body is not valid JSON once filled in "+
+				"(put each placeholder inside a string: \"{{text}}\")", c.Name)
+		}
+	}
 	return nil
 }
+
+// formBody matches a form-encoded body template: key=value pairs.
+var formBody = regexp.MustCompile(`^[A-Za-z0-9_.~\-\[\]]+=[^&\s]*(?:&[A-Za-z0-9_.~\-\[\]]+=[^&\s]*)*$`)
+
+// bodyType is the media type of the body: the Content-Type header's, else
+// application/json for a JSON object or array and form encoding for
+// key=value pairs. Another body without a Content-Type is refused: its
+// values could not be escaped.
+func (c ProviderConfig) bodyType() (string, error) {
+	if v, ok := headerValue(c.Headers, "Content-Type"); ok {
+		mt, _, err := mime.ParseMediaType(v)
+		if err != nil {
+			return "", fmt.Errorf("Content-Type %q: %w", v, err)
+		}
+		return mt, nil
+	}
+	body := strings.TrimSpace(c.Body)
+	switch {
+	case body == "":
+		return "", nil
+	case strings.HasPrefix(body, "{") || strings.HasPrefix(body, "["):
+		return "application/json", nil
+	case formBody.MatchString(body):
+		return "application/x-www-form-urlencoded", nil
+	}
+	return "", errors.New("set a Content-Type header: the body is neither JSON nor key=value pairs")
+}
+
+func isJSON(mt string) bool { return mt == "application/json" || strings.HasSuffix(mt, "+json") }
 
 // String describes the configuration with header values (which often
 // hold credentials) redacted.
@@ -102,6 +156,10 @@ func (c ProviderConfig) method() string {
 type Provider struct {
 	cfg    ProviderConfig
 	client *http.Client
+	// bodyType is the body's media type (see ProviderConfig.bodyType);
+	// setType sends it as Content-Type when the configuration has none.
+	bodyType string
+	setType  bool
 }
 
 // NewProvider returns the channel named cfg.Name.
@@ -112,7 +170,20 @@ func NewProvider(cfg ProviderConfig) (*Provider, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = 15 * time.Second
 	}
-	return &Provider{cfg: cfg, client: cfg.Network.HTTPClient(cfg.Timeout)}, nil
+	mt, _ := cfg.bodyType() // Validate checked it
+	_, configured := headerValue(cfg.Headers, "Content-Type")
+	return &Provider{cfg: cfg, client: cfg.Network.HTTPClient(cfg.Timeout), bodyType: mt,
+		setType: mt != "" && !configured}, nil
+}
+
+// headerValue returns the value of header name, compared without case.
+func headerValue(h map[string]string, name string) (string, bool) {
+	for k, v := range h {
+		if strings.EqualFold(k, name) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // Name implements Channel.
@@ -127,10 +198,7 @@ func (p *Provider) Send(ctx context.Context, m *Message) (string, error) {
 	if len(m.Recipients) == 0 {
 		return "", permanent(fmt.Errorf("%s: no recipient", p.cfg.Name))
 	}
-	text := m.Text
-	if p.cfg.MaxLength > 0 && utf8.RuneCountInString(text) > p.cfg.MaxLength {
-		text = string([]rune(text)[:p.cfg.MaxLength-1]) + "…"
-	}
+	text := fitText(strings.TrimSpace(m.Text), p.cfg.MaxLength, m.TrackingURL)
 	var refs []string
 	for _, to := range m.Recipients {
 		ref, err := p.sendOne(ctx, map[string]string{"to": to, "text": text, "id": m.ID})
@@ -144,14 +212,43 @@ func (p *Provider) Send(ctx context.Context, m *Message) (string, error) {
 	return strings.Join(refs, ","), nil
 }
 
+// moreText marks a cut text: three dots, which the GSM 7-bit alphabet
+// has (the single "…" would make the whole SMS UCS-2).
+const moreText = "..."
+
+// fitText cuts text to at most max characters (0: no cap), marking the
+// cut with moreText. When text holds link, the text before the link is
+// cut and the link kept whole (what follows it is dropped): the tracking
+// link is the most useful part of a short message.
+func fitText(text string, max int, link string) string {
+	if max <= 0 || utf8.RuneCountInString(text) <= max {
+		return text
+	}
+	n := utf8.RuneCountInString
+	if i := strings.Index(text, link); link != "" && i >= 0 && n(link) <= max {
+		before := text[:i]
+		if n(before)+n(link) <= max {
+			return before + link
+		}
+		if room := max - n(link) - n(moreText) - 1; room > 0 {
+			return cutAtBoundary(before, room) + moreText + " " + link
+		}
+		return link
+	}
+	return cutAtBoundary(text, max-n(moreText)) + moreText
+}
+
 func (p *Provider) sendOne(ctx context.Context, values map[string]string) (string, error) {
 	target := fillPlaceholders(p.cfg.URL, values, url.QueryEscape)
-	body := fillPlaceholders(p.cfg.Body, values, bodyEscaper(p.contentType()))
+	body := fillPlaceholders(p.cfg.Body, values, bodyEscaper(p.bodyType))
 	req, err := http.NewRequestWithContext(ctx, p.cfg.method(), target, strings.NewReader(body))
 	if err != nil {
 		return "", permanent(fmt.Errorf("%s: %w", p.cfg.Name, err))
 	}
 	req.Header.Set("User-Agent", "Modulario")
+	if p.setType {
+		req.Header.Set("Content-Type", p.bodyType)
+	}
 	for k, v := range p.cfg.Headers {
 		req.Header.Set(k, v)
 	}
@@ -162,27 +259,16 @@ func (p *Provider) sendOne(ctx context.Context, values map[string]string) (strin
 	return jsonReference(resp, "id", "sid", "message_id"), nil
 }
 
-func (p *Provider) contentType() string {
-	for k, v := range p.cfg.Headers {
-		if strings.EqualFold(k, "Content-Type") {
-			mt, _, err := mime.ParseMediaType(v)
-			if err != nil {
-				return ""
-			}
-			return mt
-		}
-	}
-	return ""
-}
-
 // bodyEscaper returns how placeholder values are escaped for a body of
 // media type mt.
 func bodyEscaper(mt string) func(string) string {
 	switch {
-	case mt == "application/json" || strings.HasSuffix(mt, "+json"):
+	case isJSON(mt):
 		return jsonEscape
 	case mt == "application/x-www-form-urlencoded":
 		return url.QueryEscape
+	case mt == "application/xml" || mt == "text/xml" || strings.HasSuffix(mt, "+xml"):
+		return html.EscapeString // &, <, >, " and ' as entities: valid in XML text and attributes
 	default:
 		return func(s string) string { return s }
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode"
 
 	"github.com/modulario/modulario"
 	"github.com/modulario/modulario/schemas"
@@ -109,11 +110,17 @@ func answerOf(data map[string]any, field, contact, what string) (string, error) 
 	return s, nil
 }
 
-// NormalizePhone turns an Italian or international phone number into
-// E.164 ("+393331234567"): spaces, dots, dashes, slashes and brackets are
-// dropped, "0039" becomes "+39", and a number without a country code gets
-// +39 (mobiles "333 123 4567" and landlines "06 1234567" alike). Anything
-// else is refused with an error wrapping ErrPermanent.
+// NormalizePhone turns a mobile phone number, Italian or international,
+// into E.164 ("+393331234567"), for SMS and WhatsApp. Spaces of any kind
+// (a non-breaking one pasted from a document too), dots, dashes, slashes
+// and brackets are dropped; "0039" becomes "+39"; an Italian mobile
+// written without country code ("333 123 4567") or with "39" but no "+"
+// ("39 333 1234567") gets +39. Numbers with another country code are taken
+// as they are. Anything else is refused with an error wrapping
+// ErrPermanent, Italian landlines ("06 1234567", also "+39 0331 123456":
+// a 0 after +39 is never dropped, since area codes such as 0331 look like
+// mobile prefixes) and other Italian non-mobile numbers with one saying so:
+// they cannot receive SMS or WhatsApp messages.
 func NormalizePhone(s string) (string, error) {
 	var b strings.Builder
 	for i, r := range strings.TrimSpace(s) {
@@ -122,7 +129,7 @@ func NormalizePhone(s string) (string, error) {
 			b.WriteRune(r)
 		case r == '+' && i == 0:
 			b.WriteRune(r)
-		case strings.ContainsRune(" .-/()", r):
+		case unicode.IsSpace(r) || strings.ContainsRune(".-/()", r):
 		default:
 			return "", permanentf("the phone number is not valid")
 		}
@@ -132,6 +139,8 @@ func NormalizePhone(s string) (string, error) {
 	case strings.HasPrefix(n, "+"):
 	case strings.HasPrefix(n, "00"):
 		n = "+" + n[2:]
+	case strings.HasPrefix(n, "393") && len(n) >= 11 && len(n) <= 12:
+		n = "+" + n // 39 and a mobile: 9 or 10 digits after it
 	case strings.HasPrefix(n, "3") || strings.HasPrefix(n, "0"):
 		n = "+39" + n
 	default:
@@ -141,8 +150,17 @@ func NormalizePhone(s string) (string, error) {
 	if len(digits) < 8 || len(digits) > 15 || digits[0] == '0' {
 		return "", permanentf("the phone number is not valid")
 	}
-	if strings.HasPrefix(digits, "39") && (len(digits) < 8 || len(digits) > 13) {
+	national, italian := strings.CutPrefix(digits, "39")
+	if !italian {
+		return n, nil
+	}
+	switch {
+	case strings.HasPrefix(national, "0"):
+		return "", permanentf("the phone number is a landline, not a mobile: SMS and WhatsApp need a mobile number")
+	case !strings.HasPrefix(national, "3"):
+		return "", permanentf("the phone number is not a mobile number: SMS and WhatsApp need a mobile number")
+	case len(national) < 9 || len(national) > 10:
 		return "", permanentf("the phone number is not valid")
 	}
-	return n, nil
+	return "+39" + national, nil
 }

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -11,9 +12,12 @@ import (
 
 // Builtin are the Italian default templates; a form's templates override
 // them by name. Besides the placeholders of schemas.Placeholders they use
-// two blocks only they may use: {{messaggio-ufficio}} (the office's message
-// as a paragraph, or nothing) and {{istruzioni-integrazione}} (how to
-// answer a request for integration, or nothing).
+// blocks only they may use (builtinBlocks): {{messaggio-ufficio}} (the
+// office's message as a paragraph, or nothing), {{istruzioni-integrazione}}
+// (how to answer a request for integration, or nothing) and the
+// appointment's details. The templates to the office link the request's
+// back-office page ({{link_ufficio}}), never the citizen's private
+// tracking link: whoever holds that link can act as the citizen.
 var Builtin = map[string]schemas.Template{
 	"richiesta-ricevuta": {
 		Subject: "Richiesta {{numero}} ricevuta: {{modulo}}",
@@ -52,7 +56,8 @@ var Builtin = map[string]schemas.Template{
 	"nuova-richiesta": {
 		Subject: "Nuova richiesta {{numero}}: {{modulo}}",
 		Body: "È arrivata una nuova richiesta **{{modulo}}**.\n\n" +
-			"- Numero: **{{numero}}**\n- Data: {{data}}\n- Ufficio: {{ufficio}}\n- Pagina della richiesta: {{link}}\n\n" +
+			"- Numero: **{{numero}}**\n- Data: {{data}}\n- Ufficio: {{ufficio}}\n" +
+			"- Pagina della richiesta (area riservata): {{link_ufficio}}\n\n" +
 			"## Risposte\n\n{{risposte}}",
 	},
 	"aggiornamento-stato": {
@@ -68,7 +73,7 @@ var Builtin = map[string]schemas.Template{
 		Body: "Il cittadino ha risposto alla richiesta di integrazione per **{{modulo}}**.\n\n" +
 			"- Numero: **{{numero}}**\n- Ufficio: {{ufficio}}\n- Scadenza: {{scadenza}}\n\n" +
 			"## Messaggio del cittadino\n\n{{messaggio}}\n\n" +
-			"I file allegati sono nella scheda della richiesta, nell'area riservata.",
+			"I file allegati sono nella scheda della richiesta, nell'area riservata:\n{{link_ufficio}}",
 	},
 	"link-pratica": {
 		Subject: "Il link per seguire la richiesta {{numero}}",
@@ -79,6 +84,21 @@ var Builtin = map[string]schemas.Template{
 			"Non condivida il link: chi lo possiede può vedere la richiesta. " +
 			"Se non ha chiesto lei il link, può ignorare questo messaggio.\n\nCordiali saluti,\n{{ufficio}}",
 	},
+}
+
+// BuiltinText are the short plain-text versions of the built-in templates
+// to the citizen, used by the sms and whatsapp channels when the form does
+// not override the template: no Markdown, characters of the GSM 7-bit
+// alphabet only (an "È" or a "…" would turn the SMS into UCS-2, 70
+// characters a segment), and the link at the end, which the provider never
+// cuts (see fitText).
+var BuiltinText = map[string]schemas.Template{
+	"richiesta-ricevuta":      {Body: "Richiesta {{numero}} ricevuta: {{modulo}}. Segua la pratica qui: {{link}}"},
+	"aggiornamento-stato":     {Body: "Richiesta {{numero}} ({{modulo}}): ora {{stato}}. Dettagli: {{link}}"},
+	"link-pratica":            {Body: "Link privato della richiesta {{numero}} ({{modulo}}), non lo condivida: {{link}}"},
+	"promemoria-appuntamento": {Body: "Promemoria: appuntamento {{data_appuntamento}} ore {{ora_appuntamento}}, {{luogo}}. Per annullarlo o spostarlo: {{link}}"},
+	"appuntamento-annullato":  {Body: "Appuntamento {{data_appuntamento}} ore {{ora_appuntamento}} annullato (richiesta {{numero}}). Dettagli: {{link}}"},
+	"appuntamento-spostato":   {Body: "Appuntamento spostato a {{data_appuntamento}} ore {{ora_appuntamento}}, {{luogo}} (richiesta {{numero}}). Dettagli: {{link}}"},
 }
 
 // statusLabels are the statuses in Italian.
@@ -128,6 +148,8 @@ type TemplateData struct {
 	// Status is shown by {{stato}}; empty means the submission's status.
 	Status      modulario.SubmissionStatus
 	TrackingURL string
+	// StaffURL is the request's page in the back office ({{link_ufficio}}).
+	StaffURL string
 	// Files maps attachment ids to names, for file answers, and
 	// appointment answers to their text.
 	Files map[string]string
@@ -149,6 +171,38 @@ func FindTemplate(f *schemas.Form, name string) (schemas.Template, bool) {
 	return t, ok
 }
 
+// findTextTemplate returns the template named name for a text message
+// (SMS, WhatsApp): the form's own, with its Markdown syntax removed, else
+// the built-in plain-text version, else the built-in template without
+// Markdown.
+func findTextTemplate(f *schemas.Form, name string) (schemas.Template, bool) {
+	if t, ok := BuiltinText[name]; ok && (f == nil || f.Def.Templates[name] == (schemas.Template{})) {
+		return t, true
+	}
+	t, ok := FindTemplate(f, name)
+	t.Body = stripMarkdown(t.Body)
+	return t, ok
+}
+
+// mdSyntax matches the Markdown of a template that a text message would
+// show literally: emphasis markers, heading and quote markers at a line
+// start, autolink brackets, and links (kept as "text (url)").
+var (
+	mdEmphasis = regexp.MustCompile(`\*\*|__|~~|\x60`)
+	mdLineMark = regexp.MustCompile(`(?m)^[ \t]*(?:#{1,6}|>)[ \t]*`)
+	mdAutolink = regexp.MustCompile(`<((?:https?://|mailto:)[^\s<>]+|\{\{[^{}<>]+\}\})>`)
+	mdLink     = regexp.MustCompile(`\[([^\]\n]*)\]\(([^)\s]+)\)`)
+)
+
+// stripMarkdown removes the Markdown syntax of a template's text (never of
+// the answers filled in later).
+func stripMarkdown(s string) string {
+	s = mdLink.ReplaceAllString(s, "$1 ($2)")
+	s = mdAutolink.ReplaceAllString(s, "$1")
+	s = mdLineMark.ReplaceAllString(s, "")
+	return mdEmphasis.ReplaceAllString(s, "")
+}
+
 // Render fills tpl's placeholders with plain string replacement: values
 // are Markdown-escaped in the body (answers stay literal text) and put on
 // one line in the subject. Unknown placeholders become "".
@@ -157,10 +211,16 @@ func Render(tpl schemas.Template, d TemplateData) (subject, md string) {
 	return subject, md
 }
 
+// MaxSubject caps a rendered subject, in characters: an answer placed in
+// a subject must not make the e-mail undeliverable (RFC 5322 lines).
+const MaxSubject = 200
+
 // render returns the subject, the Markdown body and the plain-text body,
 // decoding the answers once. The text body is filled without Markdown
 // escaping: a link stays exactly the URL (an escaped "\_" inside a token
-// would break it).
+// would break it). The subject is one line of at most MaxSubject
+// characters. URLs the template itself writes become autolinks, since the
+// HTML is rendered without Linkify: URLs in the answers stay text.
 func render(tpl schemas.Template, d TemplateData) (subject, md, text string) {
 	data := decodeAnswers(d.Submission.Data)
 	fill := func(s string, escape bool) string {
@@ -169,13 +229,36 @@ func render(tpl schemas.Template, d TemplateData) (subject, md, text string) {
 	subject = schemas.ExpandPlaceholders(tpl.Subject, func(name string) string {
 		return oneLine(d.value(name, data, false))
 	})
-	return strings.TrimSpace(subject), fill(tpl.Body, true), fill(tpl.Body, false)
+	return truncateWords(strings.TrimSpace(subject), MaxSubject), fill(autolinkURLs(tpl.Body), true), fill(tpl.Body, false)
+}
+
+// bareURL matches an http(s) URL written in a template at a line start or
+// after a space, so not one already in <…> or [text](…).
+var bareURL = regexp.MustCompile(`(^|[\s])(https?://[^\s<>{}]*[^\s<>{}.,;:!?)'"])`)
+
+// autolinkURLs wraps the bare URLs of a template in <…>, except one that
+// goes on with a placeholder ("https://x.it/?n={{numero}}"), whose value
+// would be escaped for Markdown inside the autolink.
+func autolinkURLs(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range bareURL.FindAllStringSubmatchIndex(s, -1) {
+		start, end := m[4], m[5]
+		if end < len(s) && s[end] == '{' {
+			continue
+		}
+		b.WriteString(s[last:start] + "<" + s[start:end] + ">")
+		last = end
+	}
+	return b.String() + s[last:]
 }
 
 // RenderMessage renders tpl into m's Subject, Markdown, HTML and Text.
+// The HTML has no Linkify: a URL or address a citizen typed stays text in
+// the office's mailbox, where a link would help phishing.
 func RenderMessage(m *Message, tpl schemas.Template, d TemplateData) {
 	m.Subject, m.Markdown, m.Text = render(tpl, d)
-	m.HTML = string(markdown.ToHTMLOnce(m.Markdown)) // unique per message: not memoised
+	m.HTML = string(markdown.ToHTMLOnceNoLinkify(m.Markdown)) // unique per message: not memoised
 }
 
 // value is the text of one placeholder; escape marks Markdown context.
@@ -190,12 +273,16 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 	switch name {
 	case "numero":
 		return esc(s.Number)
-	case "link":
-		if escape && d.TrackingURL != "" {
-			// A CommonMark autolink: clickable in HTML, never escaped inside.
-			return "<" + d.TrackingURL + ">"
+	case "link", "link_ufficio":
+		u := d.TrackingURL
+		if name == "link_ufficio" {
+			u = d.StaffURL
 		}
-		return d.TrackingURL
+		if escape && u != "" {
+			// A CommonMark autolink: clickable in HTML, never escaped inside.
+			return "<" + u + ">"
+		}
+		return u
 	case "modulo":
 		return esc(d.Form.Def.Title)
 	case "stato":
@@ -238,6 +325,9 @@ func (d TemplateData) value(name string, data map[string]any, escape bool) strin
 		}
 		return ""
 	case "risposte":
+		if !escape {
+			return SummaryText(d.Form.Summary(data, "it", d.Files))
+		}
 		return SummaryMarkdown(d.Form.Summary(data, "it", d.Files))
 	}
 	if path, ok := strings.CutPrefix(name, "risposta."); ok {
@@ -361,25 +451,36 @@ func findItem(items []schemas.SummaryItem, ptr string) (schemas.SummaryItem, boo
 // SummaryMarkdown writes the answers as Markdown: a bold title per step
 // and a list of "Label: value", nested for groups and repeat items.
 func SummaryMarkdown(steps []schemas.SummaryStep) string {
+	return summary(steps, EscapeMarkdown)
+}
+
+// SummaryText writes the answers with SummaryMarkdown's layout but
+// without Markdown escapes, for the plain-text part: an address
+// "mario_rossi@example.it" stays exactly that.
+func SummaryText(steps []schemas.SummaryStep) string {
+	return summary(steps, func(s string) string { return s })
+}
+
+func summary(steps []schemas.SummaryStep, esc func(string) string) string {
 	var b strings.Builder
 	for i, st := range steps {
 		if i > 0 {
 			b.WriteString("\n")
 		}
-		b.WriteString("**" + EscapeMarkdown(st.Title) + "**\n\n")
-		writeItems(&b, st.Items, "")
+		b.WriteString("**" + esc(st.Title) + "**\n\n")
+		writeItems(&b, st.Items, "", esc)
 	}
 	return b.String()
 }
 
-func writeItems(b *strings.Builder, items []schemas.SummaryItem, indent string) {
+func writeItems(b *strings.Builder, items []schemas.SummaryItem, indent string, esc func(string) string) {
 	for _, it := range items {
-		b.WriteString(indent + "- " + EscapeMarkdown(it.Label) + ":")
+		b.WriteString(indent + "- " + esc(it.Label) + ":")
 		if it.Value != "" {
-			b.WriteString(" " + EscapeMarkdown(oneLine(it.Value)))
+			b.WriteString(" " + esc(oneLine(it.Value)))
 		}
 		b.WriteString("\n")
-		writeItems(b, it.Children, indent+"  ")
+		writeItems(b, it.Children, indent+"  ", esc)
 	}
 }
 

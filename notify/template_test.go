@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -151,16 +152,29 @@ func TestDefaultTemplateOfLookup(t *testing.T) {
 func TestNormalizePhone(t *testing.T) {
 	ok := map[string]string{
 		"333 123 4567": "+393331234567", "0039 333 1234567": "+393331234567", "+39 333-123.4567": "+393331234567",
-		"06 1234567": "+39061234567", "(06) 1234/567": "+39061234567", "+44 20 7946 0958": "+442079460958",
+		"+44 20 7946 0958": "+442079460958", "+1 (415) 555-0100": "+14155550100",
+		"+39\u00a0333\u00a01234567": "+393331234567", "333\t123\u202f4567": "+393331234567", "\u2003+39 333 1234567 ": "+393331234567",
+		"39 333 1234567": "+393331234567", "393331234567": "+393331234567", "3931234567": "+393931234567",
+		"320 1234567": "+393201234567", "3201234567": "+393201234567",
 	}
 	for in, want := range ok {
 		if got, err := NormalizePhone(in); err != nil || got != want {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want %q", in, got, err, want)
 		}
 	}
-	for _, bad := range []string{"", "abc", "12345", "333 12a4567", "+0 123456789", "99999999999999999", "3+33"} {
+	for _, bad := range []string{"", "abc", "12345", "333 12a4567", "+0 123456789", "99999999999999999", "3+33", "333 123"} {
 		if got, err := NormalizePhone(bad); err == nil || !errors.Is(err, ErrPermanent) {
 			t.Errorf("NormalizePhone(%q) = %q, %v; want a permanent error", bad, got, err)
+		}
+	}
+	// Landlines and other Italian numbers that no SMS reaches are refused
+	// with a reason, also with a 0 after +39 (area codes like 0331 look
+	// like mobile prefixes: the 0 is never dropped).
+	for in, why := range map[string]string{"06 1234567": "landline", "(06) 1234/567": "landline",
+		"+39 0331 234567": "landline", "+39 0333 1234567": "landline",
+		"+39 800 123456": "not a mobile"} {
+		if got, err := NormalizePhone(in); !errors.Is(err, ErrPermanent) || !strings.Contains(fmt.Sprint(err), why) {
+			t.Errorf("NormalizePhone(%q) = %q, %v; want a permanent error saying %q", in, got, err, why)
 		}
 	}
 }

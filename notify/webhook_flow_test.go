@@ -59,14 +59,7 @@ func webhookSetup(t *testing.T, recv *webhookReceiver) (*testStore, *modulario.S
 	}
 	recv.secret = ep.Secret
 	publish(t, st, `"rules":[{"name":"protocollo","on":"submission.received","then":[{"notify":"webhook","endpoint":"protocollo"}]}]`)
-	s := submission(`{"tipo":"buca","email":"anna@example.it"}`)
-	out, err := NewEngine(st.forms).Evaluate(ctx, modulario.EventReceived, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.subs.CreateSubmission(ctx, s, "", out.Messages...); err != nil {
-		t.Fatal(err)
-	}
+	s := submit(t, st, `{"tipo":"buca","email":"anna@example.it"}`)
 	clk := &clock{t: time.Now()}
 	loopback := NetPolicy{AllowedNetworks: []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8")}}
 	// The channel signs with real time: the receiver checks timestamps.

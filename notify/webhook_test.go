@@ -154,15 +154,29 @@ func TestWebhookRetryClassification(t *testing.T) {
 	}
 }
 
+// TestWebhookPermanentStatus: only a refusal of the payload dead-letters
+// at once; a wrong secret (401), a moved or missing endpoint (404, a
+// redirect) and outages are retried until an operator fixes them.
 func TestWebhookPermanentStatus(t *testing.T) {
-	for _, code := range []int{404, 400, 410, 302} {
+	for code, permanent := range map[int]bool{400: true, 410: true, 413: true, 422: true,
+		401: false, 403: false, 404: false, 302: false, 429: false, 502: false} {
 		rec := &receiver{statuses: []int{code}}
 		srv := httptest.NewServer(rec)
 		_, err := NewWebhook(WebhookConfig{Network: loopback}).Send(context.Background(), testWebhookMessage(srv.URL))
 		srv.Close()
-		if !errors.Is(err, ErrPermanent) {
-			t.Errorf("status %d: err %v, want permanent", code, err)
+		if err == nil || errors.Is(err, ErrPermanent) != permanent {
+			t.Errorf("status %d: err %v, want permanent %v", code, err, permanent)
 		}
+	}
+}
+
+// TestSignWebhookKnownAnswer checks SignWebhook against the test vector
+// of the Standard Webhooks specification, not only against VerifyWebhook.
+func TestSignWebhookKnownAnswer(t *testing.T) {
+	sig, err := SignWebhook("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
+		[]byte(`{"test": 2432232314}`))
+	if err != nil || sig != "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=" {
+		t.Fatalf("signature %q, %v", sig, err)
 	}
 }
 

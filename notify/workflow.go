@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/modulario/modulario"
@@ -11,8 +12,9 @@ import (
 
 // Workflow implements modulario.WorkflowService: it evaluates the form's
 // submission.status_changed rules on the request with its new status and
-// stores the change with the notifications they queue, refusing the change
-// if someone else changed the status in between.
+// stores the change with what they decide (notifications, office,
+// assignee, tags, priority) in one transaction, refusing the change if
+// someone else changed the status in between.
 type Workflow struct {
 	Submissions modulario.SubmissionService
 	Rules       modulario.RuleEngine // nil: no notifications
@@ -55,10 +57,28 @@ func (w *Workflow) Apply(ctx context.Context, id uint64, c modulario.Change) (*m
 				"submission", id, "form", sub.FormSlug, "version", sub.Version, "err", err)
 		} else {
 			outbox = out.Messages
+			applyOutcome(&c, out)
 		}
 	}
 	outbox = append(outbox, w.cancelledAppointments(ctx, sub, c)...)
 	return w.Submissions.UpdateSubmission(ctx, id, c, outbox...)
+}
+
+// applyOutcome adds what the status rules decided besides notifications
+// to c, so storage applies it in the same transaction as the status: the
+// office (unless c re-routes the request itself, with a reason naming the
+// rules), the assignee (unless c assigns), the tags and the priority.
+func applyOutcome(c *modulario.Change, out *modulario.RuleOutcome) {
+	if out.Office != "" && c.Office == "" {
+		c.Office, c.Reason = out.Office, "Regola «"+strings.Join(out.Rules, "», «")+"»"
+	}
+	if out.Assignee != "" && c.Assign == nil {
+		c.Assign = &out.Assignee
+	}
+	c.Tags = addTags(c.Tags, out.Tags...)
+	if out.Priority != "" {
+		c.Priority = out.Priority
+	}
 }
 
 // cancelledAppointments are the e-mails telling the citizen that closing

@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"encoding/json"
 	"net/mail"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/modulario/modulario"
@@ -113,12 +115,91 @@ func parseAddress(s string) (string, bool) {
 	return strings.ToLower(a.Address), true
 }
 
-// DeleteOffice removes an office. Returns ENOTFOUND. Submissions keep the
-// slug they were routed to.
+// DeleteOffice removes an office nothing routes to any more. Submissions
+// keep the slug they were routed to. Returns ENOTFOUND, or ECONFLICT while
+// a form's published or draft version names the office as its office or
+// as a rule's route, or a user belongs to it: the error's Fields name
+// them, "/forms/SLUG" and "/users/EMAIL".
 func (s *OfficeService) DeleteOffice(ctx context.Context, slug string) error {
 	return s.db.update(ctx, func(tx *bolt.Tx) error {
+		if slug != "" && tx.Bucket(bucketOffices).Get([]byte(slug)) != nil {
+			if err := officeInUse(tx, slug); err != nil {
+				return err
+			}
+		}
 		return deleteNamed(tx.Bucket(bucketOffices), slug, "Office not found.")
 	})
+}
+
+// officeRefs is what a form definition says about offices.
+type officeRefs struct {
+	Office string `json:"office"`
+	Rules  []struct {
+		Name string `json:"name"`
+		Then []struct {
+			Route string `json:"route"`
+		} `json:"then"`
+	} `json:"rules"`
+}
+
+// officeInUse returns ECONFLICT naming the forms and users that still use
+// office slug (see DeleteOffice), or nil.
+func officeInUse(tx *bolt.Tx, slug string) error {
+	fields := map[string]string{}
+	var names []string
+	use := func(key, what string) {
+		if _, ok := fields[key]; !ok {
+			names = append(names, strings.TrimPrefix(strings.TrimPrefix(key, "/forms/"), "/users/")+" ("+what+")")
+		}
+		fields[key] = what
+	}
+	err := tx.Bucket(bucketForms).ForEach(func(k, _ []byte) error {
+		f, err := findForm(tx, string(k))
+		if err != nil {
+			return err
+		}
+		for _, n := range []int{f.Published, f.Draft} {
+			v, err := findVersion(tx, f.Slug, n)
+			if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+				continue
+			} else if err != nil {
+				return err
+			}
+			var def officeRefs
+			_ = json.Unmarshal(v.Definition, &def) // stored definitions were valid
+			if def.Office == slug {
+				use("/forms/"+f.Slug, "default office")
+			}
+			for _, r := range def.Rules {
+				for _, a := range r.Then {
+					if a.Route == slug {
+						use("/forms/"+f.Slug, "route of rule "+strconv.Quote(r.Name))
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	users := tx.Bucket(bucketUsers)
+	err = users.ForEach(func(k, _ []byte) error {
+		var u modulario.User
+		if _, err := getJSON(users, k, &u); err != nil {
+			return err
+		}
+		if u.InOffice(slug) {
+			use("/users/"+u.Email, "member")
+		}
+		return nil
+	})
+	if err != nil || len(fields) == 0 {
+		return err
+	}
+	return &modulario.Error{Code: modulario.ECONFLICT, Fields: fields,
+		Message: "The office is still in use by " + strings.Join(names, ", ") +
+			": route those forms and rules to another office and remove the users from it first."}
 }
 
 // getNamed decodes the value under name into v, or returns ENOTFOUND with msg.

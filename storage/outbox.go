@@ -291,6 +291,43 @@ func (s *OutboxService) RetryOutboxMessage(ctx context.Context, id string, now t
 	return err
 }
 
+// RetryDead makes every dead message, of channel when not empty, pending
+// and due at now, wakes the dispatcher and returns how many there were:
+// after an operator fixed a channel's configuration (a key, a secret, an
+// endpoint), its dead letters go out again. It reads every message, as
+// CountOutbox does.
+func (s *OutboxService) RetryDead(ctx context.Context, channel string, now time.Time) (int, error) {
+	now = now.Round(0)
+	var n int
+	err := s.db.batch(ctx, func(tx *bolt.Tx) error {
+		n = 0 // batch may re-run this function
+		var dead []*modulario.OutboxMessage
+		err := tx.Bucket(bucketOutbox).ForEach(func(k, _ []byte) error {
+			m, err := findOutbox(tx, string(k))
+			if err == nil && m.Status == modulario.OutboxDead && (channel == "" || m.Channel == channel) {
+				dead = append(dead, m)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		for _, m := range dead {
+			old := *m
+			m.Status, m.NextAttemptAt = modulario.OutboxPending, now
+			if err := saveOutbox(tx, &old, m); err != nil {
+				return err
+			}
+		}
+		n = len(dead)
+		return nil
+	})
+	if err == nil && n > 0 {
+		s.db.signalWake()
+	}
+	return n, err
+}
+
 // ListOutbox returns the messages matching filter, newest first. With a
 // SubmissionID it reads that submission's index; otherwise it walks the
 // creation-time index backwards until the limit is reached.

@@ -172,3 +172,43 @@ func TestAppendAttemptKeepsFirstAndLatest(t *testing.T) {
 		t.Fatalf("kept %d attempts: first %v, second %v, last %v", len(list), list[0].Duration, list[1].Duration, list[len(list)-1].Duration)
 	}
 }
+
+// TestRetryDead makes the dead messages of one channel, or of every
+// channel, due again, and leaves the others alone.
+func TestRetryDead(t *testing.T) {
+	ctx := context.Background()
+	db, _ := openTestDB(t, "")
+	out := NewOutboxService(db)
+	msgs := []*modulario.OutboxMessage{storagetest.NewMessage("email"), storagetest.NewMessage("webhook"),
+		storagetest.NewMessage("webhook"), storagetest.NewMessage("webhook")}
+	if err := NewSubmissionService(db).CreateSubmission(ctx, storagetest.NewSubmission("assistenza"), "", msgs...); err != nil {
+		t.Fatal(err)
+	}
+	start := storagetest.Start
+	for _, m := range msgs[:3] { // dead: email, webhook, webhook; the last stays pending
+		if err := out.RecordAttempt(ctx, m.ID, modulario.Attempt{At: start, Error: "401"}, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	later := start.Add(time.Hour)
+	if n, err := out.RetryDead(ctx, "webhook", later); err != nil || n != 2 {
+		t.Fatalf("retry webhook: %d, %v", n, err)
+	}
+	status := func(m *modulario.OutboxMessage) modulario.OutboxStatus {
+		got, err := out.FindOutboxMessage(ctx, m.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got.Status
+	}
+	if status(msgs[0]) != modulario.OutboxDead || status(msgs[1]) != modulario.OutboxPending || status(msgs[2]) != modulario.OutboxPending {
+		t.Fatalf("after retrying webhooks: %s %s %s", status(msgs[0]), status(msgs[1]), status(msgs[2]))
+	}
+	if claimed, _ := out.ClaimDue(ctx, later, time.Minute, 10); len(claimed) != 3 {
+		t.Fatalf("claimed %d after the retry, want 3", len(claimed))
+	}
+	if n, err := out.RetryDead(ctx, "", later); err != nil || n != 1 || status(msgs[0]) != modulario.OutboxPending {
+		t.Fatalf("retry all: %d, %v", n, err)
+	}
+	checkDueIndex(t, db)
+}

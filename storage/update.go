@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/modulario/modulario"
@@ -13,8 +14,9 @@ import (
 // when c.Actor is ActorCitizen) with its message and the integration
 // files claimed from IntegrationOwner(id), the re-routing, the assignment
 // and the internal note, each with its timeline event stamped with the
-// actor; the request moves in every inbox index, and outbox is queued as
-// EventStatusChanged only when the status changed. On success the
+// actor, and the tags and priority the status rules set; the request
+// moves in every inbox index, and outbox is queued as EventStatusChanged
+// only when the status changed. On success the
 // caller's messages hold the stored values. A request moving to a closed
 // status frees its future bookings (cancelled, and so marked in
 // Appointments) in the same transaction. Returns ENOTFOUND, ECONFLICT
@@ -122,6 +124,16 @@ func applyChange(tx *bolt.Tx, sub *modulario.Submission, c *modulario.Change, no
 	}
 	if c.Note != "" {
 		event(modulario.Event{Type: modulario.EventTypeNote, Internal: true, Message: c.Note})
+		changed = true
+	}
+	for _, t := range c.Tags {
+		if t != "" && !slices.Contains(sub.Tags, t) {
+			sub.Tags = append(sub.Tags[:len(sub.Tags):len(sub.Tags)], t)
+			changed = true
+		}
+	}
+	if c.Priority != "" && c.Priority != sub.Priority {
+		sub.Priority = c.Priority
 		changed = true
 	}
 	return changed, nil

@@ -321,3 +321,26 @@ func mentions(v any, name string) bool {
 	}
 	return false
 }
+
+// RuleAssignee is an assign action of a rule: the rule's position and name
+// and the user it names (an ID or an e-mail address).
+type RuleAssignee struct {
+	Rule        int
+	Name, Value string
+}
+
+// Assignees lists the assign actions of every rule, so publishing and
+// importing can check that each names an existing user (the editor shows
+// such rules as advanced).
+func (d *Doc) Assignees() []RuleAssignee {
+	var out []RuleAssignee
+	for i, r := range d.root.arr("rules") {
+		o, _ := r.(*object)
+		for _, a := range o.arr("then") {
+			if act, _ := a.(*object); act.has("assign") {
+				out = append(out, RuleAssignee{Rule: i, Name: o.str("name"), Value: act.str("assign")})
+			}
+		}
+	}
+	return out
+}

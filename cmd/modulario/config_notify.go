@@ -52,7 +52,7 @@ func registerNotifyFlags(fs *flag.FlagSet, c *NotifyConfig) {
 	fs.StringVar(&c.AllowNetworks, "notify-allow-networks", c.AllowNetworks, "comma-separated `CIDRs` that webhooks and gateways may reach although private or loopback")
 	fs.IntVar(&c.NotifyWorkers, "notify-workers", c.NotifyWorkers, "notifications sent at once")
 	fs.IntVar(&c.NotifyMaxAttempts, "notify-max-attempts", c.NotifyMaxAttempts, "attempts before a notification goes to dead letter")
-	fs.DurationVar(&c.NotifyMinBackoff, "notify-min-backoff", c.NotifyMinBackoff, "wait before the first retry (doubles each time)")
+	fs.DurationVar(&c.NotifyMinBackoff, "notify-min-backoff", c.NotifyMinBackoff, "ceiling of the first retry delay, doubled for each further retry (the delay is random below it)")
 	fs.DurationVar(&c.NotifyMaxBackoff, "notify-max-backoff", c.NotifyMaxBackoff, "longest wait between retries")
 }
 

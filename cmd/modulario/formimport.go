@@ -248,7 +248,11 @@ func planImport(ctx context.Context, st *store, e env, defs []defFile, publish b
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", d.file, err)
 		}
-		for _, msg := range importProblems(p, known, missing) {
+		unknown, err := unknownAssignees(ctx, st.Users, p.canon)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", d.file, err)
+		}
+		for _, msg := range append(importProblems(p, known, missing), unknown...) {
 			fmt.Fprintf(e.stdout, "%s: %s\n", d.file, msg)
 			problems++
 		}
@@ -292,6 +296,25 @@ func importProblems(p *formPlan, known, missing map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// unknownAssignees lists the rules' assign actions that name no user.
+func unknownAssignees(ctx context.Context, users modulario.UserService, canon []byte) ([]string, error) {
+	d, err := formedit.Parse(canon)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, a := range d.Assignees() {
+		_, err := modulario.FindAssignee(ctx, users, a.Value)
+		if modulario.ErrorCode(err) == modulario.ENOTFOUND {
+			out = append(out, fmt.Sprintf("/rules/%d (%s): assign %q is not a user (write the e-mail address of an existing user)",
+				a.Rule, a.Name, a.Value))
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // viewOf is the editor's view of a canonical definition (already parsed

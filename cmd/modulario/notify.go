@@ -83,11 +83,11 @@ func loadProvider(name, file string, policy notify.NetPolicy) (notify.Channel, e
 	if err != nil {
 		return nil, err
 	}
-	pc, err := notify.ParseProviderConfig(raw)
+	pc, err := notify.ParseProviderConfig(raw, name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	pc.Name, pc.Network = name, policy
+	pc.Network = policy
 	return notify.NewProvider(pc)
 }
 

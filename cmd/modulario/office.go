@@ -31,6 +31,10 @@ func runOfficeAdd(ctx context.Context, args []string, e env) int {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "office %s saved: %s <%s>\n", o.Slug, o.Name, strings.Join(o.Emails, ", "))
+		if len(o.Emails) == 0 {
+			fmt.Fprintf(e.stderr, "warning: office %s has no e-mail address: e-mails a rule sends \"to\": \"office\" "+
+				"cannot be delivered (add one with --email)\n", o.Slug)
+		}
 		return nil
 	})
 }
@@ -52,6 +56,8 @@ func runOfficeList(ctx context.Context, args []string, e env) int {
 	})
 }
 
+// runOfficeRemove deletes an office that no form, rule or user uses any
+// more (storage refuses otherwise, naming them).
 func runOfficeRemove(ctx context.Context, args []string, e env) int {
 	return adminCommand(args, e, "office remove SLUG", exactly(1), nil, func(st *store, args []string) error {
 		if err := st.Offices.DeleteOffice(ctx, args[0]); err != nil {

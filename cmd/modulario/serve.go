@@ -86,7 +86,7 @@ func serve(ctx context.Context, cfg Config, logger *slog.Logger, stdout io.Write
 	if err != nil {
 		return fmt.Errorf("notification channels: %w", err)
 	}
-	rules := notify.NewEngine(st.Forms).WithCalendars(st.Calendars)
+	rules := notify.NewEngine(st.Forms).WithCalendars(st.Calendars).WithUsers(st.Users, logger)
 	workflow := &notify.Workflow{Submissions: st.Submissions, Rules: rules, Logger: logger}
 	appointments := &notify.Appointments{Bookings: st.Bookings, Calendars: st.Calendars, Forms: st.Forms,
 		Submissions: st.Submissions, Engine: rules, Logger: logger}

@@ -3,6 +3,8 @@ package storagetest
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +61,40 @@ func testOffices(t *testing.T, open Opener) {
 	WantCode(t, err, modulario.ENOTFOUND)
 	_, err = st.Offices.FindOffice(ctx, "")
 	WantCode(t, err, modulario.ENOTFOUND)
+	testOfficeInUse(t, st)
+}
+
+// testOfficeInUse: an office a form's published or draft version names
+// (its office, a rule's route) or a user belongs to is not deleted; the
+// error names them.
+func testOfficeInUse(t *testing.T, st Store) {
+	ctx := context.Background()
+	if st.Users == nil {
+		return
+	}
+	must(t, st.Offices.SaveOffice(ctx, &modulario.Office{Slug: "strade", Name: "Strade"}))
+	must(t, st.Offices.SaveOffice(ctx, &modulario.Office{Slug: "scuole", Name: "Scuole"}))
+	def := `{"slug":"buche","title":"Buche","office":"urp","rules":[{"name":"Strade","then":[{"tag":"x"},{"route":"strade"}]}]}`
+	_, _, err := st.Forms.SaveDraft(ctx, modulario.Form{Slug: "buche", Title: "Buche", Office: "urp"}, json.RawMessage(def))
+	must(t, err)
+	_, err = st.Forms.PublishDraft(ctx, "buche")
+	must(t, err)
+	draft := `{"slug":"buche","title":"Buche","office":"anagrafe"}`
+	_, _, err = st.Forms.SaveDraft(ctx, modulario.Form{Slug: "buche", Title: "Buche", Office: "anagrafe"}, json.RawMessage(draft))
+	must(t, err)
+	must(t, st.Users.CreateUser(ctx, &modulario.User{Email: "maestra@comune.example.it", Name: "Maestra",
+		Role: modulario.RoleOperator, Offices: []string{"scuole"}, PasswordHash: "x"}))
+	for slug, key := range map[string]string{"urp": "/forms/buche", "strade": "/forms/buche",
+		"anagrafe": "/forms/buche", "scuole": "/users/maestra@comune.example.it"} {
+		err := st.Offices.DeleteOffice(ctx, slug)
+		WantCode(t, err, modulario.ECONFLICT)
+		var e *modulario.Error
+		if !errors.As(err, &e) || e.Fields[key] == "" || !strings.Contains(e.Message, strings.TrimPrefix(strings.TrimPrefix(key, "/forms/"), "/users/")) {
+			t.Errorf("delete %s: %v, fields %v", slug, err, e)
+		}
+		_, err = st.Offices.FindOffice(ctx, slug)
+		must(t, err)
+	}
 }
 
 func testWebhooks(t *testing.T, open Opener) {
