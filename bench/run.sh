@@ -68,6 +68,10 @@ load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start_server --demo
 stop_server
 "$bin" form import --publish bench/form20.json >/dev/null
+# The same form without its two rules, for the JSON submission without rules.
+python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); d["slug"] += "-senza-regole"; d.pop("rules", None); json.dump(d, open(sys.argv[2], "w"))' \
+  bench/form20.json "$work/form20-norules.json"
+"$bin" form import --publish "$work/form20-norules.json" >/dev/null
 # The booking form and its calendar (ample capacity: 100 places a slot).
 "$bin" calendar import bench/booking-calendar.json >/dev/null
 "$bin" form import --publish bench/booking-form.json >/dev/null
@@ -149,12 +153,25 @@ for c in $levels; do
 done
 rss_load=$(cat "$work/rss_load" 2>/dev/null || rss_mib)
 
-# The same answers as JSON through the API.
-BENCH_BODY=$answers wrkrun "$conns" "${sub_duration}s" "$base/api/v1/forms/$slug/submissions" -s bench/post.lua
-n=$(counted created)
-created_total=$((created_total + n))
-row "JSON submission, POST /api/v1/.../submissions" "$conns" \
-  "$(awk -v n="$n" -v d="$sub_duration" 'BEGIN {printf "%.0f", n / d}')" "$p50" "$p99" "$n created (201), $(counted other) other; server CPU $srv_cpu"
+# The same answers as JSON through the API: the form with its two email
+# rules (two outbox messages in the submission's transaction), then the
+# same form without rules, in the same run.
+for variant in rules norules; do
+  s=$slug label="JSON submission, POST /api/v1/.../submissions"
+  [ "$variant" = norules ] && s=$slug-senza-regole label="  same form without rules"
+  BENCH_BODY=$answers wrkrun "$conns" "${sub_duration}s" "$base/api/v1/forms/$s/submissions" -s bench/post.lua
+  n=$(counted created)
+  created_total=$((created_total + n))
+  json_rate=$(awk -v n="$n" -v d="$sub_duration" 'BEGIN {printf "%.0f", n / d}')
+  note="$n created (201), $(counted other) other; server CPU $srv_cpu"
+  if [ "$variant" = rules ]; then
+    rules_rate=$json_rate
+  else
+    norules_n=$n
+    note="$note; with rules/without $(ratio "$rules_rate" "$json_rate")"
+  fi
+  row "$label" "$conns" "$json_rate" "$p50" "$p99" "$note"
+done
 
 # Bookings: each request takes the next slot of a calendar with ample
 # capacity, so every attempt should be confirmed (capacity checked and the
@@ -171,11 +188,18 @@ e0=$(sent)
 sleep "$email_window"
 e1=$(sent)
 row "emails delivered to a local SMTP sink" "-" "$(( (e1 - e0) / email_window ))" "-" "-" \
-  "over ${email_window} s after the load; $e1 of $((2 * created_total + ${booked:-0})) queued delivered so far (reminders are scheduled for later)"
+  "over ${email_window} s after the load; $e1 of $((2 * (created_total - norules_n) + ${booked:-0})) queued delivered so far (reminders are scheduled for later)"
 
-# Fill the store to 1,000,000 submissions, then a cold start on it.
+# RSS with 100,000 stored submissions (one page served after a restart),
+# then fill the store to 1,000,000 submissions and start cold on it.
 stop_server
-seeded=$(( million - created_total - ${booked:-0} ))
+hundred_k=100000
+"$bin" dev seed --submissions "$(( hundred_k - created_total - ${booked:-0} ))" >/dev/null 2>&1
+start_server
+curl -fs "$base/servizi/$slug" >/dev/null
+rss_100k="$(rss_mib) MiB (anonymous $(anon_mib) MiB)"
+stop_server
+seeded=$(( million - hundred_k ))
 seed_out=$("$bin" dev seed --submissions "$seeded" 2>/dev/null)
 seed_rate=$(grep -o '([0-9]* submissions/s)' <<<"$seed_out" | tr -dc 0-9)
 db_mib=$(du -m "$work/data/modulario.db" | cut -f1)
@@ -253,6 +277,7 @@ printf '%s\n' "${rows[@]}"
 printf '| %-46s | %5s | %8s | %9s | %9s | %s |\n' \
   "RSS idle (started, one page)" "-" "-" "-" "-" "${rss_idle} MiB" \
   "RSS under load (mid 256-connection run)" "-" "-" "-" "-" "${rss_load} MiB" \
-  "store filled to $million submissions" "-" "$seed_rate" "-" "-" "modulario dev seed, $seeded submissions; file $db_mib MiB" \
+  "RSS with $hundred_k submissions (restarted, one page)" "-" "-" "-" "-" "${rss_100k}" \
+  "store filled to $million submissions" "-" "$seed_rate" "-" "-" "modulario dev seed, $seeded more submissions; file $db_mib MiB" \
   "cold start on that store to /healthz" "-" "-" "${cold_ms}ms" "-" "" \
   "RSS with $million submissions (one page)" "-" "-" "-" "-" "${rss_full}"

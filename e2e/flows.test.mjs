@@ -117,6 +117,8 @@ describe('conditional fields and editing', () => {
       await assert.rejects(specifica.waitFor({ state: 'visible', timeout: 500 }), 'shown before choosing "Altro"');
       await fillField(page, 'Altro', true);
       await specifica.waitFor({ state: 'visible' });
+      // The note for pages without JavaScript stays hidden once the script runs.
+      assert.equal(await page.getByText('Da compilare solo se hai scelto «Altro»').isVisible(), false, 'note shown with JavaScript');
       await fillField(page, 'Rifiuti', true);
       await specifica.waitFor({ state: 'hidden' });
       await expectNoAxeViolations(page, 'conditional-live');
@@ -130,6 +132,9 @@ describe('conditional fields and editing', () => {
       await page.goto(`${site.server.baseURL}/servizi/segnalazione-disservizio/privacy`);
       await fillField(page, "Ho letto e compreso l'informativa sulla privacy", true);
       await clickButton(page, 'Avanti');
+      const main = await page.locator('main').innerText();
+      assert.match(main, /Da compilare solo se hai scelto «Altro» in «Tipo di disservizio»/);
+      assert.match(main, /Specifica il tipo di problema \*/);
       const [first, second] = scenarios.find((s) => s.slug === 'segnalazione-disservizio').steps;
       await fillStep(page, first.filter(([l]) => l !== 'Illuminazione pubblica'));
       await fillField(page, 'Rifiuti', true);
@@ -141,12 +146,13 @@ describe('conditional fields and editing', () => {
       assert.match(review, /Rifiuti/);
       assert.ok(!review.includes('testo rimasto'), 'the hidden answer reached the review');
 
-      // Back and edit: "Modifica" on the first step, change the choice, return to the review.
+      // Back and edit: "Modifica" on the first step, change the choice: "Avanti" returns
+      // straight to the review, the second step being still valid.
       await page.getByRole('link', { name: /Modifica/ }).first().click();
       await page.waitForURL(/passo\/1/);
       await fillField(page, 'Verde pubblico', true);
       await clickButton(page, 'Avanti');
-      await clickButton(page, 'Avanti');
+      await page.waitForURL(/riepilogo/);
       assert.match(await page.locator('main').innerText(), /Verde pubblico/);
     });
     await page.context().close();

@@ -58,10 +58,13 @@ func (s *Server) apiSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	// Unanswered fields shown by the answers get their defaults, and
+	// read-only fields their fixed values, as on the steps.
+	data = compiled.FillDefaults(data)
 	jsonFileErrs := fileValuesInJSON(compiled, data, "", lang)
 	uploads, uploadErrs := checkAPIFiles(compiled, data, files, lang)
 	hidden := hiddenAnswers(data, compiled.Prune(data), "", lang)
-	if errs := mergeErrors(jsonFileErrs, uploadErrs, compiled.Validate(data, lang), hidden); len(errs) > 0 {
+	if errs := mergeErrors(jsonFileErrs, uploadErrs, compiled.ValidateDocument(data, lang), hidden); len(errs) > 0 {
 		return writeAPIErrors(c, lang, errs)
 	}
 	appointments, apptErrs := apiAppointments(compiled, data, lang)
@@ -124,7 +127,7 @@ func (s *Server) deleteAttachments(ctx context.Context, list []modulario.Attachm
 func writeAPIErrors(c echo.Context, lang string, errs []schemas.FieldError) error {
 	p := &apiProblem{problem: &problem{
 		Type: "about:blank", Title: statusTitle(lang, http.StatusUnprocessableEntity),
-		Status: http.StatusUnprocessableEntity, Detail: msg.T(lang, "errors.count", len(errs)), Errors: errs,
+		Status: http.StatusUnprocessableEntity, Detail: errorCount(lang, len(errs)), Errors: errs,
 	}}
 	if len(errs) > maxAPIErrors {
 		p.Errors, p.TotalErrors = errs[:maxAPIErrors], len(errs)
@@ -151,10 +154,8 @@ func readAPIBody(c echo.Context) ([]byte, map[string][]*multipartFile, error) {
 		}
 		return body, nil, nil
 	case "multipart/form-data":
-		if err := r.ParseMultipartForm(8 << 20); errors.As(err, &tooBig) {
-			return nil, nil, modulario.Errorf(modulario.ETOOLARGE, "%s", msg.T(lang, "err.too_large"))
-		} else if err != nil {
-			return nil, nil, badRequest(msg.T(lang, "api.bad_multipart"))
+		if err := r.ParseMultipartForm(8 << 20); err != nil {
+			return nil, nil, formBodyError(lang, err, badRequest(msg.T(lang, "api.bad_multipart")))
 		}
 		return []byte(r.FormValue("data")), r.MultipartForm.File, nil
 	}

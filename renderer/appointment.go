@@ -100,17 +100,17 @@ func monthCaption(lang string, t time.Time) string {
 	return fmt.Sprintf("%s %d", schemas.MonthName(lang, t.Month()), t.Year())
 }
 
-// clock2 is "09:30", for lists of times.
-func clock2(t time.Time) string { return t.Format("15:04") }
+// clock2 is "09:30": every time of day on citizen pages (lists of slots,
+// appointments, holds, receipts) is written with two-digit hours.
 
-// whenText is "giovedì 3 dicembre 2026, ore 9:30" in the calendar's zone.
+// whenText is "giovedì 3 dicembre 2026, ore 09:30" in the calendar's zone.
 func whenText(lang string, cal *modulario.Calendar, start time.Time) string {
 	t := start.In(calendarLoc(cal))
 	return msg.T(lang, "booking.when", schemas.LongDate(lang, t), schemas.Clock(t))
 }
 
 // appointmentText is the answer as people read it: "Sede centrale, Piazza
-// del Municipio 1 — giovedì 3 dicembre 2026, ore 9:30".
+// del Municipio 1 — giovedì 3 dicembre 2026, ore 09:30".
 func appointmentText(lang string, cal *modulario.Calendar, start time.Time) string {
 	if cal == nil {
 		return whenText(lang, nil, start)

@@ -132,9 +132,7 @@ func (s *Server) renderMove(c echo.Context, sub *modulario.Submission, compiled 
 		v.Errors = []errorLink{{Href: "#" + in.id, Message: over.err}}
 	}
 	p := s.newPage(c, msg.T(lang, "booking.move_title", sub.Number), v)
-	if over.err != "" {
-		p.Title = p.T("page.error_prefix") + p.Title
-	}
+	p.markErrors(len(v.Errors))
 	return s.render(c, status, "appointment_move", p)
 }
 

@@ -328,5 +328,5 @@ func slotLabel(lang string, sl modulario.Slot, loc *time.Location) string {
 	if sl.Free() == 1 {
 		key = "booking.slot_one"
 	}
-	return msg.T(lang, key, clock2(sl.Start.In(loc)), clock2(sl.End.In(loc)), sl.Free())
+	return msg.T(lang, key, schemas.Clock(sl.Start.In(loc)), schemas.Clock(sl.End.In(loc)), sl.Free())
 }

@@ -133,8 +133,9 @@ const (
 	defaultHoldsPerIP = 10
 )
 
-// holdLimiter counts the slot holds of each client address in memory
-// (web.Window); a nil limiter allows everything.
+// holdLimiter counts the slot holds (and, as draftLimiter, the drafts
+// started) of each client address in memory (web.Window); a nil limiter
+// allows everything.
 type holdLimiter struct {
 	mu    sync.Mutex
 	max   int
@@ -153,20 +154,24 @@ func newHoldLimiter(max int) *holdLimiter {
 // allow reports whether ip may take the hold key (draft, field and slot)
 // at now, and records it if so. A key already taken in the window (the
 // same slot posted again for the same draft) is allowed without counting;
-// refused attempts do not count either.
+// refused attempts do not count either. An empty key counts every call.
 func (l *holdLimiter) allow(ip, key string, now time.Time) bool {
 	if l == nil {
 		return true
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.holds.Count("h:"+key, now) > 0 {
+	if key != "" && l.holds.Count("h:"+key, now) > 0 {
 		return true
 	}
 	if l.holds.Count("i:"+ip, now) >= l.max {
 		return false
 	}
-	l.holds.Add(now, "i:"+ip, "h:"+key)
+	if key == "" {
+		l.holds.Add(now, "i:"+ip)
+	} else {
+		l.holds.Add(now, "i:"+ip, "h:"+key)
+	}
 	return true
 }
 

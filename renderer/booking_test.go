@@ -32,16 +32,18 @@ func TestBookingPickerStages(t *testing.T) {
 	// Stage 1: the field's calendars, not the others.
 	r := be.get(step1).expect(t, http.StatusOK, `<form method="get"`, `name="calendario"`,
 		`value="sede-centrale"`, "Sede centrale, Piazza del Municipio 1", "Delegazione nord, Via Verdi 3",
-		"Mostra i giorni disponibili", "<legend class=\"modulario-legend\">Data e orario")
+		"Mostra i giorni disponibili", "<legend class=\"modulario-legend\">Dove vuoi prenotare l&#39;appuntamento?",
+		`<p class="small modulario-required-note">I campi contraddistinti`)
 	if strings.Contains(r.Body, "altro-sportello") {
 		t.Fatal("stage 1 offers a calendar the field does not book")
 	}
 	// A forged calendar shows stage 1 again; no choice says what to do.
 	be.get(step1+"?calendario=altro-sportello").expect(t, http.StatusOK, `name="calendario"`)
 	be.get(step1+"?scegli=1").expect(t, http.StatusOK, "Scegli dove vuoi prenotare l&#39;appuntamento.")
-	// "Avanti" without a slot: the error links to the picker.
+	// "Avanti" without a slot: the error links to the picker and asks for
+	// what stage 1 offers, a place.
 	be.postForm(step1, url.Values{"_action": {"next"}}).expect(t, http.StatusUnprocessableEntity,
-		`href="#f-appuntamento"`, `id="f-appuntamento"`, "Scegli un giorno e un orario per l&#39;appuntamento.")
+		`href="#f-appuntamento"`, `id="f-appuntamento"`, "Scegli dove vuoi prenotare l&#39;appuntamento.")
 
 	// A full slot at the branch (capacity 1) and one place taken at the centre.
 	tomorrow := be.day(1, 9, 0)
@@ -81,6 +83,13 @@ func TestBookingPickerStages(t *testing.T) {
 	}
 	be.get(step1+"?calendario=sede-centrale&giorno="+date).expect(t, http.StatusOK,
 		"10:00 – 10:30 · 1 posto disponibile", "10:30 – 11:00 · 2 posti disponibili")
+	// "Avanti" on stage 3 without a time: the day is chosen, the time is not.
+	r = be.postForm(step1+"?calendario=delegazione-nord&giorno="+date, url.Values{"_action": {"next"}}).
+		expect(t, http.StatusUnprocessableEntity, "Data e orario: Scegli un orario tra quelli disponibili.",
+			`id="f-appuntamento-error">Scegli un orario tra quelli disponibili.`, "<title>Errore (1): ")
+	if strings.Contains(r.Body, "Scegli un giorno") {
+		t.Fatal("stage 3 asks for a day already chosen")
+	}
 	// A past day has no times.
 	be.get(step1+"?calendario=sede-centrale&giorno="+be.day(-1, 0, 0).Format("2006-01-02")).
 		expect(t, http.StatusOK, "In questo giorno non ci sono più orari disponibili")
@@ -329,5 +338,5 @@ func TestBookingCancelledByOfficeCanBeRebooked(t *testing.T) {
 	if a, b := be.count("delegazione-nord", old), be.count("delegazione-nord", next); a != 0 || b != 1 {
 		t.Fatalf("old slot %d, new slot %d; want 0, 1", a, b)
 	}
-	be.get(tracking).expect(t, http.StatusOK, "Confermato", longDay(next)+", ore 9:30 – 10:00")
+	be.get(tracking).expect(t, http.StatusOK, "Confermato", longDay(next)+", ore 09:30 – 10:00")
 }

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,12 +34,16 @@ func (s *Server) entryStart(c echo.Context) error {
 	if slug != c.Param("slug") {
 		return bad
 	}
-	form, _, err := s.publishedForm(c, slug)
+	form, compiled, err := s.publishedForm(c, slug)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(compiled.SeedDefaults(nil))
 	if err != nil {
 		return err
 	}
 	d := &modulario.Draft{
-		FormSlug: form.Slug, Version: form.Published, Data: []byte("{}"),
+		FormSlug: form.Slug, Version: form.Published, Data: data,
 		// The operator reads the privacy notice to the citizen.
 		Consent: true, Step: 1, Channel: channel, EnteredBy: userID,
 		ExpiresAt: s.cfg.Now().Add(min(s.cfg.DraftTTL, entryTTL)),

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -19,17 +20,22 @@ type fieldView struct {
 	Kind string
 	// ID is the HTML id of the control; Name is the absolute JSON pointer
 	// posted as the control's name.
-	ID, Name   string
-	InputType  string
-	Value      string
-	Min, Max   string
-	StepAttr   string
-	MaxLength  string
-	Required   bool
-	Error      string
-	HelpID     string
-	ErrorID    string
-	ShowWhen   string
+	ID, Name  string
+	InputType string
+	Value     string
+	Min, Max  string
+	StepAttr  string
+	MaxLength string
+	MinLength string
+	Required  bool
+	Error     string
+	HelpID    string
+	ErrorID   string
+	ShowWhen  string
+	// WhenNote says in words when a field with ShowWhen is to be filled in
+	// ("Da compilare solo se hai scelto «Altro» in «Tipo»"): without
+	// JavaScript such a field is always drawn. modulario.js hides it.
+	WhenNote   string
 	Options    []optionView
 	Children   []*fieldView
 	Items      []*itemView
@@ -39,9 +45,13 @@ type fieldView struct {
 	HelpMarkup string
 }
 
-// DescribedBy is the aria-describedby value: help text then error message.
+// DescribedBy is the aria-describedby value: the note on when to fill the
+// field in, help text, then error message.
 func (v *fieldView) DescribedBy() string {
 	var ids []string
+	if v.WhenNote != "" {
+		ids = append(ids, v.ID+"-when")
+	}
 	if v.HelpMarkup != "" {
 		ids = append(ids, v.HelpID)
 	}
@@ -131,19 +141,23 @@ func (in *viewInput) field(f *schemas.Field, ptr, prefix string) *fieldView {
 	if v.InputType == "" {
 		v.InputType = "text"
 	}
-	v.HelpMarkup = strings.TrimSpace(strings.Join(nonEmpty(f.Description, f.Help), "\n\n"))
+	v.HelpMarkup = strings.TrimSpace(strings.Join(nonEmpty(f.Description, f.Help, fileLimits(f, in.lang)), "\n\n"))
 	if len(f.ShowWhen) > 0 && in.liveCondition(f, prefix) {
 		v.ShowWhen = showWhenJSON(f.ShowWhen, prefix)
+		v.WhenNote = in.whenNote(f.ShowWhen, prefix)
+		// Drawn before its condition is known: mark what the condition
+		// would require (the server checks it only once shown).
+		v.Required = v.Required || f.RequiredWhenShown
 	}
 	setLimits(v, f)
 	value, _ := getPointer(in.data, ptr)
 	v.Value = schemas.ValueString(value)
-	if posted, ok := in.raw[ptr]; ok && len(posted) > 0 && isFreeText(f.Kind) {
+	if posted, ok := in.raw[ptr]; ok && len(posted) > 0 && isFreeText(f.Kind) && !f.ReadOnly {
 		v.Value = posted[0]
 	}
 	switch f.Kind {
 	case schemas.KindSelect, schemas.KindRadio, schemas.KindCheckboxes:
-		v.Options = options(id, f, value)
+		v.Options = options(id, f, value, in.lang)
 	case schemas.KindCheckbox:
 		v.Value = "true"
 		v.Options = []optionView{{ID: id, Value: "true", Selected: value == true}}
@@ -176,16 +190,41 @@ func (in *viewInput) repeat(v *fieldView, f *schemas.Field, ptr string, value an
 }
 
 func setLimits(v *fieldView, f *schemas.Field) {
-	if f.MaxLength != nil {
-		v.MaxLength = strconv.Itoa(*f.MaxLength)
+	if f.Kind == schemas.KindText || f.Kind == schemas.KindTextarea {
+		// Every text has a cap, the field's maxLength or the default one
+		// the server holds it to: the browser stops typing there.
+		v.MaxLength = strconv.Itoa(f.LengthCap())
+		if f.MinLength != nil && *f.MinLength > 0 {
+			v.MinLength = strconv.Itoa(*f.MinLength)
+		}
 	}
 	if f.Kind != schemas.KindNumber {
 		return
 	}
 	v.Min, v.Max, v.StepAttr = formatNumber(f.Minimum), formatNumber(f.Maximum), "any"
+	if f.Integer() {
+		// Whole numbers: the browser's spinner steps by one and an
+		// exclusive bound becomes the next whole number (> 0 is min 1).
+		lo, hi := f.IntegerBounds()
+		v.Min, v.Max, v.StepAttr = formatNumber(lo), formatNumber(hi), "1"
+	}
 	if f.MultipleOf != nil {
 		v.StepAttr = formatNumber(f.MultipleOf)
 	}
+}
+
+// fileLimits tells, before the upload, which files a file field takes and
+// how large they may be ("Formati ammessi: PDF, JPEG. Dimensione massima:
+// 10 MB."); it is shown with the field's help, linked by aria-describedby.
+func fileLimits(f *schemas.Field, lang string) string {
+	if f.Kind != schemas.KindFile {
+		return ""
+	}
+	size := fileSize(cmp.Or(f.MaxSize, defaultMaxFileSize), lang)
+	if len(f.Accept) == 0 {
+		return msg.T(lang, "file.limit", size)
+	}
+	return msg.T(lang, "file.limits", acceptList(f.Accept, lang), size)
 }
 
 func formatNumber(p *float64) string {
@@ -195,7 +234,7 @@ func formatNumber(p *float64) string {
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
 
-func options(id string, f *schemas.Field, value any) []optionView {
+func options(id string, f *schemas.Field, value any, lang string) []optionView {
 	selected := map[string]bool{}
 	if list, ok := value.([]any); ok {
 		for _, x := range list {
@@ -211,7 +250,7 @@ func options(id string, f *schemas.Field, value any) []optionView {
 			oid = id + "-" + strconv.Itoa(i)
 		}
 		val := schemas.ValueString(o.Value)
-		out[i] = optionView{ID: oid, Value: val, Label: o.Label, Selected: selected[val]}
+		out[i] = optionView{ID: oid, Value: val, Label: cmp.Or(f.OptionText(o.Value, lang), o.Label), Selected: selected[val]}
 	}
 	return out
 }

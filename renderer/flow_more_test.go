@@ -19,7 +19,7 @@ func TestInvalidStepKeepsValues(t *testing.T) {
 	r := e.postForm(step1, url.Values{"/tipo": {"strade"}, "/descrizione": {"corta"}, "/data": {"ieri"}})
 	r.expect(t, http.StatusUnprocessableEntity, `class="alert alert-danger" role="alert"`, "Ci sono 2 errori",
 		`href="#f-descrizione"`, `aria-invalid="true"`, `aria-describedby="f-descrizione-help f-descrizione-error"`,
-		`id="f-descrizione-error"`, ">corta</textarea>", `value="ieri"`, `value="strade" checked`, "Errore: ")
+		`id="f-descrizione-error"`, ">corta</textarea>", `value="ieri"`, `value="strade" checked`, "<title>Errori (2): ")
 	// The draft did not advance: step 3 sends back to step 1.
 	e.get(base(step1)+"/passo/3").redirectsTo(t, `/passo/1$`)
 	e.get(base(step1)+"/riepilogo").redirectsTo(t, `/passo/1$`)

@@ -20,7 +20,7 @@ func TestFullSubmission(t *testing.T) {
 
 	step1 := e.start()
 	b := base(step1)
-	e.get(step1).expect(t, http.StatusOK, `class="steppers-index" aria-hidden="true">1/3`,
+	e.get(step1).expect(t, http.StatusOK, `class="steppers-index" aria-hidden="true">2/4`,
 		"I campi contraddistinti dal simbolo asterisco sono obbligatori", `<h2>Il problema</h2>`,
 		`name="/tipo"`, `data-show-when=`)
 	e.postForm(step1, url.Values{"/tipo": {"strade"}, "/descrizione": {"Una buca profonda in via Roma"},
@@ -31,7 +31,7 @@ func TestFullSubmission(t *testing.T) {
 		redirectsTo(t, `/riepilogo$`)
 	e.get(b+"/riepilogo").expect(t, http.StatusOK, "Riepilogo", "Buche e strade dissestate",
 		"01/03/2026", "mario@example.it", "Le informazioni che hai fornito hanno valore di dichiarazione",
-		"Conferma e invia", `href="`+b+`/passo/1"`)
+		"Conferma e invia", `href="`+b+`/passo/1?da=riepilogo"`)
 	receipt := e.postForm(b+"/invia", nil).redirectsTo(t, `^/pratiche/[^/]+/ricevuta$`)
 	r := e.get(receipt).expect(t, http.StatusOK, "Richiesta inviata", `data-element="feedback"`,
 		"Grazie, la tua segnalazione è stata ricevuta.")

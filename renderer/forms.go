@@ -32,7 +32,7 @@ func (s *Server) compileInto(key string, def json.RawMessage) (*schemas.Form, er
 	if v, ok := s.compiled.Load(key); ok {
 		return v.(*schemas.Form), nil
 	}
-	f, err := schemas.Load(def)
+	f, err := schemas.LoadStored(def)
 	if err != nil {
 		// A stored version was valid when saved: this is our fault, not the citizen's.
 		return nil, &modulario.Error{Code: modulario.EINTERNAL, Message: "invalid stored definition", Err: err}

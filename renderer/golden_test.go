@@ -15,6 +15,12 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 
 // TestWidgetGolden renders every widget in its normal and error state and
 // compares with testdata/golden/<kind>-<state>.html (-update rewrites them).
+// Besides the kinds, it covers a whole number (step 1, exclusive bounds as
+// min and max), a date-time, a yes/no radio, a default value, a read-only
+// fixed value, a file field with nothing uploaded (limits in the help), a
+// text with minLength and both description and help of two paragraphs,
+// and fields shown by a choice, by not choosing it and by a ticked box,
+// with their notes on when to fill them in ("dettaglio" is required then).
 func TestWidgetGolden(t *testing.T) {
 	doc, err := os.ReadFile("testdata/widgets.json")
 	if err != nil {
@@ -34,8 +40,11 @@ func TestWidgetGolden(t *testing.T) {
 		"textarea": "Riga uno\nriga <due>", "select": "nord", "radio": "b", "checkbox": true,
 		"checkboxes": []any{"lun", "mer"}, "date": "2026-03-01", "time": "09:30", "file": "att1",
 		"hidden": "web", "group": map[string]any{"via": "Via Roma 1", "cap": "00184"},
-		"repeat": []any{map[string]any{"nome": "Anna"}},
+		"repeat": []any{map[string]any{"nome": "Anna"}}, "integer": 3.0, "datetime": "2026-01-02T10:00",
+		"yesno": true,
 	}
+	// A new draft: "default" and the read-only "readonly" get their values.
+	data = form.SeedDefaults(data)
 	attachments := map[string]modulario.Attachment{"att1": {ID: "att1", Name: "documento.pdf"}}
 	for _, state := range []string{"normal", "error"} {
 		errs := map[string]string{}

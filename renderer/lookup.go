@@ -94,9 +94,7 @@ func (s *Server) lookupSubmit(c echo.Context) error {
 func (s *Server) renderLookup(c echo.Context, status int, v *lookupView) error {
 	v.Action = link(c, "/pratiche/cerca")
 	p := s.newPage(c, msg.T(langOf(c), "lookup.title"), v)
-	if len(v.Errors) > 0 {
-		p.Title = p.T("page.error_prefix") + p.Title
-	}
+	p.markErrors(len(v.Errors))
 	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("lookup.title")})
 	return s.render(c, status, "lookup", p)
 }

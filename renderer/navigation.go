@@ -68,6 +68,52 @@ func (ss *session) stepPath(n int) string {
 	return ss.Base + "/passo/" + strconv.Itoa(n)
 }
 
+// The review's "Modifica" links open a step with ?da=riepilogo. The marker
+// stays on the step's own form and redirects (keepReturn), so that "Avanti"
+// leads back to the review when nothing after the step needs the citizen
+// (afterStep), with or without JavaScript and inside an embedding iframe.
+const (
+	returnParam  = "da"
+	returnReview = "riepilogo"
+)
+
+// editPath is the path of step n opened from the review to change it.
+func (ss *session) editPath(n int) string {
+	return ss.stepPath(n) + "?" + returnParam + "=" + returnReview
+}
+
+// keepReturn adds the review marker to path when the request carries it.
+func keepReturn(c echo.Context, path string) string {
+	if c.QueryParam(returnParam) != returnReview {
+		return path
+	}
+	return path + querySep(path) + returnParam + "=" + returnReview
+}
+
+// afterStep returns the step "Avanti" leads to from step n, now valid, for
+// the answers pruned (before holds the answers before the post), and its
+// path: the next shown step. When the step was opened from the review, and
+// the review had been reached, it is the first later step that needs the
+// citizen, one with errors or one these answers show for the first time
+// (opened with the marker, to come back from it too), else the review
+// itself: the other steps were already seen and are still valid.
+func afterStep(c echo.Context, ss *session, before, pruned map[string]any, n int) (int, string) {
+	f := ss.Form
+	state := f.Evaluate(pruned)
+	next := nextStep(f, state, n)
+	if c.QueryParam(returnParam) != returnReview || ss.Draft.Step <= len(f.Steps) {
+		return next, ss.stepPath(next)
+	}
+	was := f.Evaluate(f.Prune(before))
+	errs := f.Validate(pruned, langOf(c))
+	for m := next; m <= len(f.Steps); m = nextStep(f, state, m) {
+		if !stepShown(f, was, m) || len(stepErrors(f, errs, m, lastShown(f, state, m))) > 0 {
+			return m, ss.editPath(m)
+		}
+	}
+	return len(f.Steps) + 1, ss.stepPath(len(f.Steps) + 1)
+}
+
 // guard sends the citizen back when they have not consented yet or jump
 // past the furthest step reached. It returns "" when n may be shown.
 func (ss *session) guard(n int) string {
@@ -105,7 +151,7 @@ func padRepeats(f *schemas.Form, n int, data map[string]any) map[string]any {
 		v, _ := getPointer(data, fl.Pointer)
 		list, _ := v.([]any)
 		for i := len(list); i < *fl.MinItems; i++ {
-			data = schemas.AddItem(data, fl.Pointer)
+			data = f.AddItem(data, fl.Pointer) // with its fields' defaults
 		}
 	}
 	return data

@@ -151,11 +151,8 @@ func prefillInputs(values url.Values) []prefillHidden {
 
 // prefillDraft returns the first answers of a draft started from the
 // consent form: its valid prefill inputs converted to their fields'
-// types, as the draft's JSON data ({} when there are none).
+// types, and the form's defaults, as the draft's JSON data.
 func (s *Server) prefillDraft(c echo.Context, form *schemas.Form) ([]byte, error) {
 	_, data := s.prefillFromPost(c, form)
-	if data == nil {
-		data = map[string]any{}
-	}
-	return json.Marshal(data)
+	return json.Marshal(form.SeedDefaults(data))
 }

@@ -2,6 +2,7 @@ package renderer
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -41,14 +42,19 @@ func (s *Server) previewStart(c echo.Context) error {
 		return bad
 	}
 	ctx := c.Request().Context()
-	if _, err := s.compiledPreview(ctx, slug, version); modulario.ErrorCode(err) == modulario.ENOTFOUND {
+	compiled, err := s.compiledPreview(ctx, slug, version)
+	if modulario.ErrorCode(err) == modulario.ENOTFOUND {
 		return bad
 	} else if err != nil {
 		return err
 	}
+	data, err := json.Marshal(compiled.SeedDefaults(nil))
+	if err != nil {
+		return err
+	}
 	ttl := min(s.cfg.DraftTTL, previewTTL)
 	d := &modulario.Draft{
-		FormSlug: slug, Version: version, Preview: true, Data: []byte("{}"),
+		FormSlug: slug, Version: version, Preview: true, Data: data,
 		Consent: true, Step: 1, ExpiresAt: s.cfg.Now().Add(ttl),
 	}
 	if err := s.cfg.Drafts.CreateDraft(ctx, d); err != nil {

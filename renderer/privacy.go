@@ -19,6 +19,8 @@ type privacyView struct {
 	NextURL string
 	// Prefill are the hidden inputs carrying a link's prefill values.
 	Prefill []prefillHidden
+	// Stepper is nil on a form of one step.
+	Stepper *stepperView
 }
 
 // privacyPage shows the form's privacy notice with the consent checkbox.
@@ -36,12 +38,11 @@ func (s *Server) draftPrivacyPage(c echo.Context) error {
 	if !ss.Draft.Consent {
 		return redirect(c, "/servizi/"+ss.Draft.FormSlug+"/privacy")
 	}
-	def := ss.Form.Def
-	p := s.newPage(c, msg.T(langOf(c), "privacy.title")+": "+def.Title, &privacyView{
-		Def: def, NextURL: link(c, ss.stepPath(1)),
-	})
-	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
-		crumb{Label: def.Title, URL: p.U("/servizi/" + ss.Draft.FormSlug)}, crumb{Label: p.T("privacy.title")})
+	def, lang := ss.Form.Def, langOf(c)
+	v := &privacyView{Def: def, NextURL: link(c, ss.stepPath(1)),
+		Stepper: newStepper(lang, ss.Form, ss.Form.Evaluate(ss.Data), stepperPrivacy, ss.Draft.Step)}
+	p := s.newPage(c, stepTitle(lang, v.Stepper, msg.T(lang, "privacy.title"), def.Title), v)
+	p.Breadcrumb = append(serviceCrumbs(p, def.Title, ss.Draft.FormSlug), crumb{Label: p.T("privacy.title")})
 	return s.render(c, http.StatusOK, "privacy", p)
 }
 
@@ -53,6 +54,9 @@ func (s *Server) privacySubmit(c echo.Context) error {
 	}
 	if c.FormValue("consenso") != "1" {
 		return s.renderPrivacy(c, http.StatusUnprocessableEntity, msg.T(langOf(c), "privacy.required"))
+	}
+	if err := s.allowDraft(c); err != nil {
+		return err
 	}
 	data, err := s.prefillDraft(c, compiled)
 	if err != nil {
@@ -77,15 +81,16 @@ func (s *Server) renderPrivacy(c echo.Context, status int, errMsg string) error 
 	if err != nil {
 		return err
 	}
-	def := compiled.Def
-	p := s.newPage(c, msg.T(langOf(c), "privacy.title")+": "+def.Title, &privacyView{
+	def, lang := compiled.Def, langOf(c)
+	v := &privacyView{
 		Def: def, Action: link(c, "/servizi/"+form.Slug+"/privacy"), Error: errMsg,
 		Prefill: prefillInputs(s.prefillOf(c, compiled)),
-	})
-	if errMsg != "" {
-		p.Title = p.T("page.error_prefix") + p.Title
+		Stepper: newStepper(lang, compiled, compiled.Evaluate(map[string]any{}), stepperPrivacy, 0),
 	}
-	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
-		crumb{Label: def.Title, URL: p.U("/servizi/" + form.Slug)}, crumb{Label: p.T("privacy.title")})
+	p := s.newPage(c, stepTitle(lang, v.Stepper, msg.T(lang, "privacy.title"), def.Title), v)
+	if errMsg != "" {
+		p.markErrors(1)
+	}
+	p.Breadcrumb = append(serviceCrumbs(p, def.Title, form.Slug), crumb{Label: p.T("privacy.title")})
 	return s.render(c, status, "privacy", p)
 }

@@ -131,8 +131,6 @@ func (v *ratingView) check(lang, reason, comment string) {
 // renderRating writes the follow-up page with status.
 func (s *Server) renderRating(c echo.Context, status int, v *ratingView) error {
 	p := s.newPage(c, msg.T(langOf(c), "rating.title")+": "+v.FormTitle, v)
-	if len(v.Errors) > 0 {
-		p.Title = p.T("page.error_prefix") + p.Title
-	}
+	p.markErrors(len(v.Errors))
 	return s.render(c, status, "rating", p)
 }

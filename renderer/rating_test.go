@@ -97,7 +97,7 @@ func TestRatingInvalidStars(t *testing.T) {
 	tracking := e.submitted()
 	for _, stars := range []string{"", "0", "6", "tre", "-1", "4.5"} {
 		r := e.postForm(tracking+"/valutazione", url.Values{"valutazione": {stars}}).
-			expect(t, http.StatusUnprocessableEntity, "<title>Errore: ", `class="alert alert-danger"`,
+			expect(t, http.StatusUnprocessableEntity, "<title>Errore (1): ", `class="alert alert-danger"`,
 				`href="#star5"`, "Scegli quante stelle dare, da 1 a 5.", `aria-invalid="true"`,
 				`aria-describedby="stars-error"`, `id="stars-error"`, "Richiesta inviata")
 		if strings.Contains(r.Body, "feedback-rating-question") {
@@ -119,7 +119,7 @@ func TestRatingInvalidReason(t *testing.T) {
 	tracking := e.submitted()
 	for _, reason := range []string{"", "inventata"} {
 		e.postForm(tracking+"/valutazione", details("5", reason, "Un commento")).
-			expect(t, http.StatusUnprocessableEntity, "<title>Errore: ", "C&#39;è 1 errore",
+			expect(t, http.StatusUnprocessableEntity, "<title>Errore (1): ", "C&#39;è 1 errore",
 				`href="#motivo-chiarezza"`, "Scegli una delle risposte.", `aria-describedby="motivo-error"`,
 				`aria-invalid="true"`, `data-element="feedback-rating-positive"`, `value="Un commento"`,
 				`<input type="hidden" name="valutazione" value="5">`)

@@ -1,7 +1,12 @@
 package renderer
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
+	"net/mail"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -11,9 +16,16 @@ import (
 
 // receiptView is the data of the receipt page.
 type receiptView struct {
-	Sub         *modulario.Submission
-	Def         *schemas.Definition
-	Date        string
+	Sub *modulario.Submission
+	Def *schemas.Definition
+	// Date and Time are when the request was sent: "Inviata il 22/11/2026
+	// alle 20:17".
+	Date, Time string
+	// Due is the deadline's date, empty when the form sets none.
+	Due string
+	// CopyTo is the citizen's e-mail address, masked ("m***@example.it"),
+	// when an e-mail to the citizen was queued with the request.
+	CopyTo      string
 	TrackingURL string
 	// Rating is the star form, nil when ratings are not configured.
 	Rating *starsView
@@ -38,7 +50,9 @@ func (s *Server) receiptPage(c echo.Context) error {
 func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compiled *schemas.Form, status int, starsErr string) error {
 	v := &receiptView{
 		Sub: sub, Def: compiled.Def,
-		Date:        s.dateTime(sub.CreatedAt),
+		Date: s.dateOf(&sub.CreatedAt), Time: schemas.Clock(sub.CreatedAt.In(s.location())),
+		Due:         s.dateOf(sub.DueAt),
+		CopyTo:      s.copySentTo(c.Request().Context(), sub, compiled.Def),
 		TrackingURL: s.absURL(c, topLink(c, "/pratiche/"+sub.Token)),
 	}
 	apps, err := s.appointmentViews(c, sub, compiled, false)
@@ -58,9 +72,71 @@ func (s *Server) renderReceipt(c echo.Context, sub *modulario.Submission, compil
 	}
 	p := s.newPage(c, title+": "+compiled.Def.Title, v)
 	if starsErr != "" {
-		p.Title = p.T("page.error_prefix") + p.Title
+		p.markErrors(1)
 	}
+	p.Breadcrumb = append(serviceCrumbs(p, compiled.Def.Title, sub.FormSlug), crumb{Label: title})
 	return s.render(c, status, "receipt", p)
+}
+
+// OutboxLister lists the notifications queued for requests (storage's
+// outbox service).
+type OutboxLister interface {
+	ListOutbox(ctx context.Context, f modulario.OutboxFilter) ([]*modulario.OutboxMessage, error)
+}
+
+// copySentTo returns the masked address of the citizen when the request
+// queued an e-mail to them on arrival (a rule's {"notify":"email",
+// "to":"citizen"}) that is not known to have failed; "" otherwise, and
+// always without an outbox. Appointment reminders do not count: they are
+// sent later and are not a copy of the receipt.
+func (s *Server) copySentTo(ctx context.Context, sub *modulario.Submission, def *schemas.Definition) string {
+	if s.cfg.Outbox == nil {
+		return ""
+	}
+	list, err := s.cfg.Outbox.ListOutbox(ctx, modulario.OutboxFilter{SubmissionID: sub.ID, Channel: modulario.ChannelEmailMsg})
+	if err != nil {
+		s.cfg.Logger.WarnContext(ctx, "receipt: outbox not read", "submission", sub.ID, "err", err)
+		return ""
+	}
+	data := map[string]any{}
+	_ = json.Unmarshal(sub.Data, &data)
+	for _, m := range list {
+		if m.Event != modulario.EventReceived || m.AppointmentField != "" ||
+			m.Status == modulario.OutboxDead || m.Status == modulario.OutboxSkipped {
+			continue
+		}
+		var action struct {
+			To    json.RawMessage `json:"to"`
+			Field string          `json:"field"`
+		}
+		if json.Unmarshal(m.Action, &action) != nil || strings.TrimSpace(string(action.To)) != `"citizen"` {
+			continue
+		}
+		ref := action.Field
+		if ref == "" {
+			ref = def.Contacts.Email
+		}
+		if ref == "" {
+			continue
+		}
+		v, _ := schemas.GetPointer(data, schemas.FieldPointer(ref))
+		addr, _ := v.(string)
+		if a, err := mail.ParseAddress(addr); err == nil && a.Address == strings.TrimSpace(addr) {
+			return maskEmail(a.Address)
+		}
+	}
+	return ""
+}
+
+// maskEmail keeps the first letter and the domain of an address:
+// "maria.rossi@example.it" is "m***@example.it".
+func maskEmail(addr string) string {
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 {
+		return ""
+	}
+	_, size := utf8.DecodeRuneInString(addr)
+	return addr[:size] + "***" + addr[at:]
 }
 
 // submissionByToken finds the submission of the URL's tracking token and

@@ -42,6 +42,13 @@ type Config struct {
 	// Settings are the comune's details (name, logo, colour, footer); nil
 	// keeps SiteName and the default texts.
 	Settings modulario.SettingsService
+	// Offices name the office of each service on its page (and its PEC);
+	// nil leaves the office out.
+	Offices modulario.OfficeService
+	// Outbox tells the receipt whether an e-mail to the citizen was queued
+	// with the request, so that it says a copy is on its way (C.SE.1.2)
+	// only when one is; nil never says it. Storage's outbox service.
+	Outbox OutboxLister
 	// Media serves uploaded images (/media/{id}), the logo among them.
 	Media modulario.MediaService
 	// Calendars and Bookings serve the appointment fields (slot picker,
@@ -77,8 +84,12 @@ type Config struct {
 	// form steps in 10 minutes: 0 means 10, negative means no limit. The
 	// JSON API is not limited (back offices post from one address).
 	HoldsPerIP int
-	Now        func() time.Time
-	Logger     *slog.Logger
+	// DraftsPerIP limits the drafts one client address may start (privacy
+	// consent) in 10 minutes: 0 means 30, negative means no limit. Staff
+	// entries and previews are not limited.
+	DraftsPerIP int
+	Now         func() time.Time
+	Logger      *slog.Logger
 }
 
 // Server is the citizen-side HTTP handler.
@@ -95,6 +106,8 @@ type Server struct {
 	lookups *lookupLimiter
 	// holds limits the slot holds per client address; nil: no limit.
 	holds *holdLimiter
+	// drafts limits the drafts started per client address; nil: no limit.
+	drafts *holdLimiter
 	// embedCSP is the Content-Security-Policy of pages in embed mode.
 	embedCSP string
 }
@@ -123,8 +136,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HoldsPerIP == 0 {
 		cfg.HoldsPerIP = defaultHoldsPerIP
 	}
+	if cfg.DraftsPerIP == 0 {
+		cfg.DraftsPerIP = defaultDraftsPerIP
+	}
 	var err error
-	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter(), holds: newHoldLimiter(cfg.HoldsPerIP)}
+	s := &Server{cfg: cfg, loc: time.Local, lookups: newLookupLimiter(), holds: newHoldLimiter(cfg.HoldsPerIP),
+		drafts: newHoldLimiter(cfg.DraftsPerIP)}
 	if loc, err := time.LoadLocation("Europe/Rome"); err == nil {
 		s.loc = loc
 	}
@@ -155,7 +172,10 @@ func (s *Server) routes() *echo.Echo {
 		e.IPExtractor = echo.ExtractIPFromXFFHeader()
 	}
 	e.Use(web.RecordRoute) // route pattern for the access log and metrics (see web.Observe)
-	e.Use(web.RemoveMultipart, embedMode, s.securityHeaders, web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage), s.negotiateLang)
+	// The language comes before the body limit, so a 413 speaks the
+	// reader's language; a step post over the limit shows the step again.
+	e.Use(web.RemoveMultipart, embedMode, s.securityHeaders, s.negotiateLang, s.keepStepOnTooLarge,
+		web.LimitBody(s.cfg.MaxBodyBytes, s.tooLargeMessage))
 
 	// Every page answers HEAD too (monitoring, link checkers); net/http
 	// drops the body of HEAD responses.

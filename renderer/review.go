@@ -16,6 +16,8 @@ type reviewView struct {
 	BackURL   string
 	// HoldNote says until when the chosen appointment slot is held.
 	HoldNote string
+	// Stepper is nil on a form of one step.
+	Stepper *stepperView
 }
 
 // reviewPage shows every answer with a "Modifica" link per step (C.SE.1.4).
@@ -41,20 +43,20 @@ func (s *Server) reviewPage(c echo.Context) error {
 		names: s.appointmentNames(c.Request().Context(), lang, ss.Form, pruned, nil)}
 	steps := z.steps()
 	for i := range steps {
-		steps[i].EditURL = link(c, ss.stepPath(steps[i].Number))
+		steps[i].EditURL = link(c, ss.editPath(steps[i].Number))
 	}
 	v := &reviewView{
 		FormTitle: ss.Form.Def.Title,
 		Summary:   summaryView{tr: tr{Lang: lang}, Steps: steps},
 		Action:    link(c, ss.Base+"/invia"),
 		BackURL:   link(c, ss.stepPath(prevStep(ss.Form, state, last+1))),
+		Stepper:   newStepper(lang, ss.Form, state, stepperReview, ss.Draft.Step),
 	}
 	if !until.IsZero() {
 		v.HoldNote = msg.T(lang, "booking.hold_note", schemas.Clock(until.In(s.location())))
 	}
-	p := s.newPage(c, msg.T(lang, "review.title")+": "+v.FormTitle, v)
-	p.Breadcrumb = append(p.Breadcrumb, crumb{Label: p.T("nav.services"), URL: p.U("/")},
-		crumb{Label: v.FormTitle, URL: p.U("/servizi/" + ss.Draft.FormSlug)}, crumb{Label: p.T("review.title")})
+	p := s.newPage(c, stepTitle(lang, v.Stepper, msg.T(lang, "review.title"), v.FormTitle), v)
+	p.Breadcrumb = append(serviceCrumbs(p, v.FormTitle, ss.Draft.FormSlug), crumb{Label: p.T("review.title")})
 	return s.render(c, http.StatusOK, "review", p)
 }
 

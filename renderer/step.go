@@ -2,9 +2,14 @@ package renderer
 
 import (
 	"errors"
+	"maps"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -24,6 +29,7 @@ func (s *Server) stepPage(c echo.Context) error {
 		return redirect(c, ss.stepPath(nextStep(ss.Form, state, n)))
 	}
 	ss.Data = padRepeats(ss.Form, n, ss.Data)
+	state = ss.Form.Evaluate(ss.Data) // the conditions of the items just added
 	var errs []schemas.FieldError
 	status := http.StatusOK
 	if c.QueryParam("verifica") == "1" {
@@ -77,6 +83,11 @@ func (s *Server) stepSubmit(c echo.Context) error {
 		return err
 	}
 	lang := langOf(c)
+	if errs := badTextErrors(values, lang); len(errs) > 0 {
+		// Nothing of this post is kept: the draft stays as it was.
+		ss.Data = padRepeats(ss.Form, n, ss.Data)
+		return s.renderStep(c, ss, n, ss.Form.Evaluate(ss.Data), cleanValues(values), errs, http.StatusUnprocessableEntity)
+	}
 	before := ss.Data
 	data, decodeErrs := ss.Form.DecodeStep(n, padRepeats(ss.Form, n, ss.Data), values, lang)
 	ss.Data = data
@@ -105,13 +116,13 @@ func (s *Server) stepSubmit(c echo.Context) error {
 	} else if fe != nil {
 		return s.renderStep(c, ss, n, ss.Form.Evaluate(ss.Data), values, []schemas.FieldError{*fe}, status)
 	}
-	next := nextStep(ss.Form, state, n)
+	next, nextPath := afterStep(c, ss, before, pruned, n)
 	ss.Data = pruned
 	ss.Draft.Step = max(ss.Draft.Step, next)
 	if err := s.save(c, ss); err != nil {
 		return err
 	}
-	return redirect(c, ss.stepPath(next))
+	return redirect(c, nextPath)
 }
 
 // stepAction handles the "_action" buttons other than "next". It reports
@@ -148,30 +159,76 @@ func (s *Server) stepAction(c echo.Context, ss *session, n int, action string) (
 	if err := s.save(c, ss); err != nil {
 		return true, err
 	}
-	return true, c.Redirect(http.StatusSeeOther, link(c, ss.stepPath(n))+anchor)
+	return true, c.Redirect(http.StatusSeeOther, link(c, keepReturn(c, ss.stepPath(n)))+anchor)
 }
 
-// parseStepForm reads a urlencoded or multipart step post.
+// parseStepForm reads a urlencoded or multipart step post. Any other body
+// is refused (415) rather than read as an empty form, which would clear the
+// step's answers in the draft.
 func parseStepForm(c echo.Context) (url.Values, map[string][]*multipartFile, error) {
 	r := c.Request()
+	lang := langOf(c)
 	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+	switch ctype, _, _ := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType)); ctype {
+	case "multipart/form-data":
 		err = r.ParseMultipartForm(8 << 20)
-	} else {
+	case "application/x-www-form-urlencoded":
 		err = r.ParseForm()
+	default:
+		return nil, nil, modulario.Errorf(modulario.EUNSUPPORTED, "%s", msg.T(lang, "step.content_type"))
 	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return nil, nil, modulario.Errorf(modulario.ETOOLARGE, "%s", msg.T(langOf(c), "err.too_large"))
-		}
-		return nil, nil, modulario.Errorf(modulario.EINVALID, "%s", msg.T(langOf(c), "err.bad_request"))
+		return nil, nil, formBodyError(lang, err, badRequest(msg.T(lang, "err.bad_request")))
 	}
 	var files map[string][]*multipartFile
 	if r.MultipartForm != nil {
 		files = r.MultipartForm.File
 	}
 	return r.PostForm, files, nil
+}
+
+// formBodyError maps an error of ParseForm or ParseMultipartForm: a body
+// over the limit is 413, too many fields or parts a 400 that says so, and
+// anything else is fallback.
+func formBodyError(lang string, err, fallback error) error {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return modulario.Errorf(modulario.ETOOLARGE, "%s", msg.T(lang, "err.too_large"))
+	case errors.Is(err, multipart.ErrMessageTooLarge) || strings.Contains(err.Error(), "parameters exceeded limit"):
+		// Over 1000 multipart parts, or 10000 urlencoded fields (net/url
+		// has no exported error for it).
+		return badRequest(msg.T(lang, "err.too_many_fields"))
+	}
+	return fallback
+}
+
+// badTextErrors refuses answers that are not valid UTF-8 or hold a NUL,
+// as the API does: a browser never sends them, and stored they would
+// break the systems the submission is sent to.
+func badTextErrors(values url.Values, lang string) []schemas.FieldError {
+	var errs []schemas.FieldError
+	for _, key := range slices.Sorted(maps.Keys(values)) {
+		for _, v := range values[key] {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				errs = append(errs, schemas.FieldError{Pointer: key, Message: msg.T(lang, "step.bad_text")})
+				break
+			}
+		}
+	}
+	return errs
+}
+
+// cleanValues returns values with invalid UTF-8 and NUL removed, to show
+// the post again without echoing them.
+func cleanValues(values url.Values) url.Values {
+	out := make(url.Values, len(values))
+	for k, vs := range values {
+		for _, v := range vs {
+			out[k] = append(out[k], strings.ReplaceAll(strings.ToValidUTF8(v, ""), "\x00", ""))
+		}
+	}
+	return out
 }
 
 // visibleErrors drops conversion errors of fields the answers now hide.

@@ -1,6 +1,7 @@
 package renderer
 
 import (
+	"html/template"
 	"net/url"
 
 	"github.com/modulario/modulario"
@@ -26,7 +27,9 @@ type summaryStep struct {
 // of a Value.
 type summaryItem struct {
 	Label string
-	Value string
+	// LabelLang marks the label, an editor's text (see tr.AuthorLang).
+	LabelLang template.HTMLAttr
+	Value     string
 	// URL downloads the file of a file answer; empty for other answers.
 	URL      string
 	Children []summaryItem
@@ -71,7 +74,8 @@ func (z *summarizer) items(in []schemas.SummaryItem) []summaryItem {
 	}
 	out := make([]summaryItem, len(in))
 	for i, it := range in {
-		out[i] = summaryItem{Label: it.Label, Value: it.Value, Children: z.items(it.Children)}
+		out[i] = summaryItem{Label: it.Label, LabelLang: tr{Lang: z.lang}.AuthorLang(), Value: it.Value,
+			Children: z.items(it.Children)}
 		if it.FileID != "" && z.token != "" {
 			out[i].URL = "/allegati/" + url.PathEscape(z.token) + "/" + url.PathEscape(it.FileID)
 		}

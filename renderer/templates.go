@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/modulario/modulario/i18n"
 	"github.com/modulario/modulario/markdown"
 	"github.com/modulario/modulario/themes"
 	"github.com/modulario/modulario/web"
@@ -14,7 +15,7 @@ import (
 
 // Shared template files parsed into every page; the other *.html files are
 // pages, each defining "content" (and optionally "title").
-var sharedTemplates = []string{"layout.html", "fields.html", "summary.html", "appointment.html"}
+var sharedTemplates = []string{"layout.html", "fields.html", "summary.html", "appointment.html", "stepper.html"}
 
 // parseTemplates parses the shared templates once, then clones them for each
 // page file so that every page can define its own "content".
@@ -31,6 +32,9 @@ func (s *Server) templateFuncs() template.FuncMap {
 		"asset":    s.assetURL,
 		"md":       markdown.ToHTML,
 		"mdInline": markdown.ToInlineHTML,
+		// mdUnder renders an editor's text inside a section headed at the
+		// given level: its headings nest under that one.
+		"mdUnder": markdown.ToHTMLUnder,
 		// Bootstrap Italia floats the stars right and highlights "~ label"
 		// siblings, so the inputs go from 5 down to 1 to show 1..5.
 		"starsDesc": func() []int { return []int{5, 4, 3, 2, 1} },
@@ -52,10 +56,51 @@ type tr struct{ Lang string }
 // T returns the catalogue message for key in the view's language.
 func (t tr) T(key string, args ...any) string { return msg.T(t.Lang, key, args...) }
 
+// ErrorCount is the heading of an error summary: "C'è 1 errore", "Ci sono
+// 3 errori".
+func (t tr) ErrorCount(n int) string { return errorCount(t.Lang, n) }
+
+// Plural is the message key+"_one" when n is 1, else key, formatted with n:
+// "Hai dato 1 stella su 5", "Hai dato 3 stelle su 5".
+func (t tr) Plural(key string, n int) string { return plural(t.Lang, key, n) }
+
+func plural(lang, key string, n int) string {
+	if n == 1 {
+		key += "_one"
+	}
+	return msg.T(lang, key, n)
+}
+
+// authorLang is the language editors write forms and pages in: the
+// comune's, whatever language the citizen chose for the interface.
+const authorLang = i18n.Default
+
+// AuthorLang marks an element holding an editor's text (titles, labels,
+// privacy notice, confirmation) with lang="it" on pages whose interface is
+// in another language (WCAG 3.1.2, language of parts); empty otherwise.
+// It starts with a space: <h1{{.AuthorLang}}>.
+func (t tr) AuthorLang() template.HTMLAttr {
+	if t.Lang == authorLang {
+		return ""
+	}
+	return template.HTMLAttr(` lang="` + authorLang + `"`)
+}
+
+// errorCount says how many errors there are, singular or plural; the HTML
+// summaries and the API's problem details share it.
+func errorCount(lang string, n int) string {
+	if n == 1 {
+		return msg.T(lang, "errors.one")
+	}
+	return msg.T(lang, "errors.count", n)
+}
+
 // crumb is one breadcrumb item; the last one has no URL.
 type crumb struct {
 	Label string
 	URL   string
+	// Author marks a label written by an editor (a form or step title).
+	Author bool
 }
 
 // page is what every page template receives.

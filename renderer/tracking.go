@@ -95,9 +95,10 @@ func (s *Server) trackingPage(c echo.Context) error {
 // renderTracking writes the tracking page of v with status.
 func (s *Server) renderTracking(c echo.Context, status int, v *trackingView) error {
 	p := s.newPage(c, msg.T(langOf(c), "tracking.title", v.Sub.Number), v)
-	if v.Integration != nil && len(v.Integration.Errors) > 0 {
-		p.Title = p.T("page.error_prefix") + p.Title
+	if v.Integration != nil {
+		p.markErrors(len(v.Integration.Errors))
 	}
+	p.Breadcrumb = append(serviceCrumbs(p, v.FormTitle, v.Sub.FormSlug), crumb{Label: p.T("tracking.heading", v.Sub.Number)})
 	return s.render(c, status, "tracking", p)
 }
 
@@ -145,7 +146,7 @@ func (s *Server) trackingData(c echo.Context, sub *modulario.Submission, compile
 		}
 	}
 	for _, a := range sub.Attachments {
-		v.Files = append(v.Files, fileLink{Name: a.Name, Size: humanSize(a.Size),
+		v.Files = append(v.Files, fileLink{Name: a.Name, Size: fileSize(a.Size, lang),
 			URL: link(c, "/allegati/"+sub.Token+"/"+a.ID)})
 	}
 	if s.cfg.Workflow != nil && sub.Status == modulario.StatusWaiting {

@@ -157,7 +157,7 @@ func TestIntegrationValidation(t *testing.T) {
 	path := "/pratiche/" + sub.Token + "/integrazione"
 
 	ctype, body := integrationBody(t, "   ", nil)
-	e.post(path, ctype, body).expect(t, http.StatusUnprocessableEntity, "<title>Errore: ",
+	e.post(path, ctype, body).expect(t, http.StatusUnprocessableEntity, "<title>Errore (1): ",
 		"Scrivi un messaggio o allega almeno un file.", `href="#integrazione-testo"`, `aria-invalid="true"`)
 	ctype, body = integrationBody(t, "Ecco", map[string][]byte{"pagina.pdf": []byte("<html><script>alert(1)</script></html>")})
 	e.post(path, ctype, body).expect(t, http.StatusUnprocessableEntity, "pagina.pdf", "non è di un tipo ammesso", "Ecco</textarea>")

@@ -3,10 +3,12 @@ package renderer
 import (
 	"archive/zip"
 	"bytes"
-	"fmt"
+	"cmp"
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -108,7 +110,7 @@ func readUpload(part *multipartFile, f *schemas.Field, lang string) (*modulario.
 	}
 	name := cleanFileName(part.Filename)
 	if part.Size > limit {
-		return nil, nil, msg.T(lang, "file.too_large", name, humanSize(limit))
+		return nil, nil, msg.T(lang, "file.too_large", name, fileSize(limit, lang))
 	}
 	r, err := part.Open()
 	if err != nil {
@@ -120,14 +122,14 @@ func readUpload(part *multipartFile, f *schemas.Field, lang string) (*modulario.
 		return nil, nil, msg.T(lang, "file.unreadable", name)
 	}
 	if int64(len(content)) > limit {
-		return nil, nil, msg.T(lang, "file.too_large", name, humanSize(limit))
+		return nil, nil, msg.T(lang, "file.too_large", name, fileSize(limit, lang))
 	}
 	if len(content) == 0 {
 		return nil, nil, msg.T(lang, "file.empty", name)
 	}
 	ctype, ok := sniffAccepted(content, f.Accept)
 	if !ok {
-		return nil, nil, msg.T(lang, "file.bad_type", name, acceptList(f.Accept))
+		return nil, nil, msg.T(lang, "file.bad_type", name, acceptList(f.Accept, lang))
 	}
 	return &modulario.Attachment{Name: name, ContentType: ctype}, content, ""
 }
@@ -212,15 +214,35 @@ func readSmall(f *zip.File) string {
 	return strings.TrimSpace(string(b))
 }
 
-// acceptList names the accepted types for people: "JPEG, PNG, PDF".
-func acceptList(accept []string) string {
-	names := make([]string, len(accept))
-	for i, a := range accept {
-		a = strings.TrimPrefix(a, ".")
-		if _, sub, ok := strings.Cut(a, "/"); ok {
-			a = sub
+// acceptNames are the names people know the accepted media types by.
+var acceptNames = map[string]string{
+	"application/pdf": "PDF", "application/zip": "ZIP",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document":   "DOCX",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":         "XLSX",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation": "PPTX",
+	"application/vnd.oasis.opendocument.text":                                   "ODT",
+	"application/vnd.oasis.opendocument.spreadsheet":                            "ODS",
+	"application/vnd.oasis.opendocument.presentation":                           "ODP",
+}
+
+// acceptList names the accepted types for people: "JPEG, PNG, PDF"
+// ("immagini" for image/*), each once.
+func acceptList(accept []string, lang string) string {
+	var names []string
+	for _, a := range accept {
+		a = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(a, ".")))
+		name := acceptNames[a]
+		switch {
+		case name != "":
+		case a == "image/*":
+			name = msg.T(lang, "file.images")
+		default:
+			_, sub, _ := strings.Cut(a, "/")
+			name = strings.ToUpper(cmp.Or(sub, a))
 		}
-		names[i] = strings.ToUpper(a)
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
 	}
 	return strings.Join(names, ", ")
 }
@@ -254,9 +276,22 @@ func cleanFileName(name string) string {
 	return string(stem[:maxFileNameRunes-utf8.RuneCountInString(ext)]) + ext
 }
 
-func humanSize(n int64) string {
+// fileSize formats a size for people in lang: whole units when exact,
+// otherwise one decimal rounded down, so that a limit is never overstated
+// (2000 bytes are "1,9 KB", not "2 KB"; 1.5 MB is "1,5 MB", not "1 MB").
+func fileSize(n int64, lang string) string {
+	unit, size := "KB", int64(1<<10)
 	if n >= 1<<20 {
-		return fmt.Sprintf("%d MB", n>>20)
+		unit, size = "MB", 1<<20
 	}
-	return fmt.Sprintf("%d KB", max(1, n>>10))
+	tenths := max(n*10/size, 1) // at least "0,1 KB"
+	s := strconv.FormatInt(tenths/10, 10)
+	if tenths%10 != 0 {
+		sep := ","
+		if lang == "en" {
+			sep = "."
+		}
+		s += sep + strconv.FormatInt(tenths%10, 10)
+	}
+	return s + " " + unit
 }

@@ -161,7 +161,7 @@ func drafts(ctx context.Context, db *storage.DB, slug string, data []byte, n int
 	if err != nil {
 		return err
 	}
-	compiled, err := schemas.Load(v.Definition)
+	compiled, err := schemas.LoadStored(v.Definition)
 	if err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/modulario/modulario/password"
 	"github.com/modulario/modulario/renderer"
 )
 
@@ -30,6 +31,7 @@ type Config struct {
 	TrustProxy        bool   // client address from X-Forwarded-For (behind our own proxy)
 	SiteName          string
 	DraftTTL          time.Duration
+	DraftsPerIP       int // drafts one client address may start in 10 minutes; 0: no limit
 	MaxBody           ByteSize
 	LogLevel          string
 	LogFormat         string
@@ -53,6 +55,7 @@ func DefaultConfig() Config {
 		DataDir:           "./data",
 		SiteName:          "Comune di Esempio",
 		DraftTTL:          720 * time.Hour,
+		DraftsPerIP:       30,
 		MaxBody:           25 << 20,
 		LogLevel:          "info",
 		LogFormat:         "json", // one object per line for log collectors; text for a terminal
@@ -80,6 +83,7 @@ func registerServeFlags(fs *flag.FlagSet, c *Config) {
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take the client address from X-Forwarded-For (only behind your own reverse proxy)")
 	fs.StringVar(&c.SiteName, "site-name", c.SiteName, "name of the comune shown in the header")
 	fs.DurationVar(&c.DraftTTL, "draft-ttl", c.DraftTTL, "how long an untouched draft is kept")
+	fs.IntVar(&c.DraftsPerIP, "drafts-per-ip", c.DraftsPerIP, "drafts one client address may start in 10 minutes (0: no limit)")
 	fs.Var(&c.MaxBody, "max-body", "maximum request body `size` (bytes, or 25MB, 10MiB)")
 	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "log `level`: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "log `format`: text or json")
@@ -185,17 +189,26 @@ func (c *Config) Validate() error {
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("--%s (%s): %s", name, EnvName(name), fmt.Sprintf(format, args...)))
 	}
-	if err := validateAddr(c.Addr); err != nil {
-		bad("addr", "%v", err)
+	addrErr := validateAddr(c.Addr)
+	if addrErr != nil {
+		bad("addr", "%v", addrErr)
 	}
 	if strings.TrimSpace(c.DataDir) == "" {
 		bad("data-dir", "must not be empty")
 	}
-	if err := validateBaseURL(c.BaseURL); err != nil {
+	// With no base URL and an invalid addr, Resolve could not derive one:
+	// the addr error says it all.
+	if err := validateBaseURL(c.BaseURL); err != nil && (c.BaseURL != "" || addrErr == nil) {
 		bad("base-url", "%v", err)
 	}
 	if strings.TrimSpace(c.SiteName) == "" {
 		bad("site-name", "must not be empty")
+	}
+	if c.DemoPassword != "" && password.Check(c.DemoPassword) != nil {
+		bad("demo-password", "must have at least %d characters and at most %d bytes, like every staff password", password.MinLength, password.MaxBytes)
+	}
+	if c.DraftsPerIP < 0 {
+		bad("drafts-per-ip", "must be 0 (no limit) or more, not %d", c.DraftsPerIP)
 	}
 	if c.MaxBody <= 0 {
 		bad("max-body", "must be more than 0 bytes")
@@ -264,4 +277,13 @@ func parseLevel(s string) (slog.Level, error) {
 		return l, err
 	}
 	return l, fmt.Errorf("%q is not one of debug, info, warn, error", s)
+}
+
+// rendererLimit turns a per-address limit of the command line (0: no
+// limit) into renderer.Config's (0: the default, negative: no limit).
+func rendererLimit(n int) int {
+	if n == 0 {
+		return -1
+	}
+	return n
 }

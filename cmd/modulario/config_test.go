@@ -93,6 +93,11 @@ func TestConfigInvalid(t *testing.T) {
 		{"bad log format", []string{"--log-format", "xml"}, nil, "text or json"},
 		{"empty site name", []string{"--site-name", " "}, nil, "site-name"},
 		{"unknown flag", []string{"--colour", "blue"}, nil, "colour"},
+		{"short demo password", nil, map[string]string{"MODULARIO_DEMO_PASSWORD": "short"},
+			"--demo-password (MODULARIO_DEMO_PASSWORD): must have at least 12 characters"},
+		{"long demo password", []string{"--demo-password", strings.Repeat("p", 73)}, nil, "at most 72 bytes"},
+		{"negative drafts per ip", nil, map[string]string{"MODULARIO_DRAFTS_PER_IP": "-1"},
+			"--drafts-per-ip (MODULARIO_DRAFTS_PER_IP): must be 0 (no limit) or more"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -104,6 +109,20 @@ func TestConfigInvalid(t *testing.T) {
 				t.Errorf("error %q does not mention %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// TestConfigInvalidAddrAlone: an invalid --addr is reported alone, not
+// with a base-url error for the base URL it left underived; a base URL
+// that was set is still checked.
+func TestConfigInvalidAddrAlone(t *testing.T) {
+	_, err := parseServeConfig([]string{"--addr", "nope"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "--addr (MODULARIO_ADDR)") || strings.Contains(err.Error(), "base-url") {
+		t.Errorf("error %q: want the addr error alone", err)
+	}
+	_, err = parseServeConfig([]string{"--addr", "nope", "--base-url", "moduli.comune.it"}, nil)
+	if err == nil || !strings.Contains(err.Error(), "--addr") || !strings.Contains(err.Error(), "--base-url") {
+		t.Errorf("error %q: want both errors", err)
 	}
 }
 
@@ -156,5 +175,21 @@ func TestRunUsage(t *testing.T) {
 	out.Reset()
 	if code := run(context.Background(), []string{"version"}, e); code != exitOK || !strings.HasPrefix(out.String(), "modulario ") {
 		t.Errorf("version: code %d, output %q", code, out.String())
+	}
+}
+
+// TestDraftsPerIP checks the default and that 0 turns the limit off in the
+// renderer (whose 0 means its default).
+func TestDraftsPerIP(t *testing.T) {
+	cfg, err := parseServeConfig(nil, nil)
+	if err != nil || cfg.DraftsPerIP != 30 {
+		t.Fatalf("default = %d (%v), want 30", cfg.DraftsPerIP, err)
+	}
+	cfg, err = parseServeConfig([]string{"--drafts-per-ip", "0"}, nil)
+	if err != nil || rendererLimit(cfg.DraftsPerIP) >= 0 {
+		t.Fatalf("0 gives the renderer %d (%v), want a negative limit", rendererLimit(cfg.DraftsPerIP), err)
+	}
+	if rendererLimit(12) != 12 {
+		t.Fatal("a positive limit is not passed on")
 	}
 }

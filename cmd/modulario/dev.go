@@ -141,7 +141,7 @@ func seedForms(ctx context.Context, forms modulario.FormService, cals modulario.
 		if err != nil {
 			return nil, err
 		}
-		compiled, err := schemas.Load(v.Definition)
+		compiled, err := schemas.LoadStored(v.Definition)
 		if err != nil {
 			return nil, fmt.Errorf("form %s: %w", f.Slug, err)
 		}

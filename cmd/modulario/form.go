@@ -122,10 +122,11 @@ func printLoadErrors(e env, file string, err error) {
 	}
 	sort.Strings(pointers)
 	for _, p := range pointers {
+		label := p
 		if p == "" {
-			p = "/"
+			label = "/"
 		}
-		fmt.Fprintf(e.stdout, "%s: %s: %s\n", file, p, fields[p])
+		fmt.Fprintf(e.stdout, "%s: %s: %s\n", file, label, fields[p])
 	}
 }
 

@@ -80,6 +80,27 @@ func TestFormValidate(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	// A file that is not JSON, or not a JSON object, gets its sentence on
+	// the root pointer, not an empty message.
+	notJSON := map[string]string{
+		"broken.json": `{not json`,
+		"empty.json":  ``,
+		"trail.json":  `{"slug":"a"} trailing`,
+		"array.json":  `[1]`,
+	}
+	for name, body := range notJSON {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		code, out, _ = c.run("form", "validate", path)
+		if code != exitError || !regexp.MustCompile(`^`+regexp.QuoteMeta(path)+`: /: \S.*\n$`).MatchString(out) {
+			t.Errorf("%s: code %d, output %q; want one line with a sentence on /", name, code, out)
+		}
+		if name != "array.json" && !strings.Contains(out, "malformed JSON at line") {
+			t.Errorf("%s: output %q lacks the line and column", name, out)
+		}
+	}
 	code, out, _ = c.run("form", "validate", filepath.Join(dir, "missing.json"))
 	if code != exitError || !strings.Contains(out, "missing.json: ") {
 		t.Errorf("missing file: code %d, output %q", code, out)

@@ -1,7 +1,8 @@
 /* Modulario: progressive enhancement for the citizen forms.
  * Everything works without this script; it only adds live show/hide of
- * fields whose condition depends on answers of the same step, and moves
- * focus to the error summary. No framework, no inline code (CSP). */
+ * fields whose condition depends on answers of the same step (hiding the
+ * notes that explain those conditions without it), and moves focus to the
+ * error summary. No framework, no inline code (CSP). */
 (function () {
   'use strict';
 
@@ -55,8 +56,23 @@
     for (var i = 0; i < 5 && update(form); i++) { /* again */ }
   }
 
+  // hideNotes hides the notes that say when a conditional field is to be
+  // filled in: they are for pages without this script, which shows and
+  // hides the fields itself. Controls stop referring to them.
+  function hideNotes(form) {
+    form.querySelectorAll('.modulario-when').forEach(function (note) {
+      note.hidden = true;
+      form.querySelectorAll('[aria-describedby~="' + note.id + '"]').forEach(function (el) {
+        var ids = el.getAttribute('aria-describedby').split(' ').filter(function (id) { return id && id !== note.id; });
+        if (ids.length) el.setAttribute('aria-describedby', ids.join(' '));
+        else el.removeAttribute('aria-describedby');
+      });
+    });
+  }
+
   document.querySelectorAll('form').forEach(function (form) {
     if (!form.querySelector('[data-show-when]')) return;
+    hideNotes(form);
     settle(form);
     form.addEventListener('change', function () { settle(form); });
     form.addEventListener('input', function () { settle(form); });
