@@ -358,7 +358,11 @@ func (d *Dispatcher) render(m *Message, om *modulario.OutboxMessage, files map[s
 
 // defaultTemplate picks the built-in template for an action without one.
 func defaultTemplate(om *modulario.OutboxMessage, a Action) string {
+	toStaff := a.Notify == modulario.ChannelEmailMsg && string(a.To) != `"citizen"`
 	switch {
+	case om.Event == modulario.EventStatusChanged && toStaff:
+		// Never the citizen's private link to an office mailbox.
+		return "aggiornamento-stato-ufficio"
 	case om.Event == modulario.EventStatusChanged:
 		return "aggiornamento-stato"
 	case om.Event == modulario.EventLookup:
@@ -369,8 +373,7 @@ func defaultTemplate(om *modulario.OutboxMessage, a Action) string {
 		return "appuntamento-annullato"
 	case om.Event == modulario.EventAppointmentMoved:
 		return "appuntamento-spostato"
-	case a.Notify == modulario.ChannelEmailMsg && string(a.To) != `"citizen"`,
-		a.Notify == modulario.ChannelWebhook:
+	case toStaff, a.Notify == modulario.ChannelWebhook:
 		return "nuova-richiesta"
 	}
 	return "richiesta-ricevuta"

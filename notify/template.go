@@ -68,6 +68,12 @@ var Builtin = map[string]schemas.Template{
 			"Trova i dettagli e la cronologia della richiesta a questo indirizzo:\n{{link}}\n\n" +
 			"Cordiali saluti,\n{{ufficio}}",
 	},
+	"aggiornamento-stato-ufficio": {
+		Subject: "Richiesta {{numero}} ({{modulo}}): {{stato}}",
+		Body: "La richiesta **{{modulo}}** numero **{{numero}}** è ora: **{{stato}}**.\n\n" +
+			"- Ufficio: {{ufficio}}\n- Data di invio: {{data}}\n\n" +
+			"Pagina della richiesta (area riservata):\n{{link_ufficio}}",
+	},
 	"integrazione-ricevuta": {
 		Subject: "Richiesta {{numero}}: integrazione ricevuta",
 		Body: "Il cittadino ha risposto alla richiesta di integrazione per **{{modulo}}**.\n\n" +

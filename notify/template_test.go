@@ -221,3 +221,18 @@ func TestResolveRecipients(t *testing.T) {
 		}
 	}
 }
+
+// A status-change e-mail to an office or fixed addresses never carries the
+// citizen's private link: its default template links the back office.
+func TestDefaultStatusTemplateForStaff(t *testing.T) {
+	om := &modulario.OutboxMessage{Event: modulario.EventStatusChanged}
+	for to, want := range map[string]string{`"citizen"`: "aggiornamento-stato", `"office"`: "aggiornamento-stato-ufficio",
+		`["protocollo@comune.example.it"]`: "aggiornamento-stato-ufficio"} {
+		if got := defaultTemplate(om, Action{Notify: "email", To: []byte(to)}); got != want {
+			t.Errorf("to %s: default template %q, want %q", to, got, want)
+		}
+	}
+	if b := Builtin["aggiornamento-stato-ufficio"].Body; strings.Contains(b, "{{link}}") || !strings.Contains(b, "{{link_ufficio}}") {
+		t.Errorf("aggiornamento-stato-ufficio links:\n%s", b)
+	}
+}

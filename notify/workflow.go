@@ -57,7 +57,7 @@ func (w *Workflow) Apply(ctx context.Context, id uint64, c modulario.Change) (*m
 				"submission", id, "form", sub.FormSlug, "version", sub.Version, "err", err)
 		} else {
 			outbox = out.Messages
-			applyOutcome(&c, out)
+			applyOutcome(&c, out, next.Office)
 		}
 	}
 	outbox = append(outbox, w.cancelledAppointments(ctx, sub, c)...)
@@ -68,9 +68,16 @@ func (w *Workflow) Apply(ctx context.Context, id uint64, c modulario.Change) (*m
 // to c, so storage applies it in the same transaction as the status: the
 // office (unless c re-routes the request itself, with a reason naming the
 // rules), the assignee (unless c assigns), the tags and the priority.
-func applyOutcome(c *modulario.Change, out *modulario.RuleOutcome) {
+// office is where the request is before the rules. A rule that moves the
+// request to another office drops an assignment made in the same change
+// (taking it in charge, say): that operator may not work for the new
+// office, where the request would then sit hidden as already taken.
+func applyOutcome(c *modulario.Change, out *modulario.RuleOutcome, office string) {
 	if out.Office != "" && c.Office == "" {
 		c.Office, c.Reason = out.Office, "Regola «"+strings.Join(out.Rules, "», «")+"»"
+		if out.Office != office {
+			c.Assign = nil
+		}
 	}
 	if out.Assignee != "" && c.Assign == nil {
 		c.Assign = &out.Assignee

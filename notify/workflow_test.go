@@ -159,4 +159,23 @@ func TestWorkflowStatusRuleActions(t *testing.T) {
 	if !strings.Contains(logs.String(), "unknown or disabled user") || !strings.Contains(logs.String(), "nessuno@comune.example.it") {
 		t.Fatalf("unknown assignee not logged: %s", logs.String())
 	}
+
+	// Taking a request in charge while a rule moves it to another office
+	// (without assigning) leaves it unassigned there, not with an operator
+	// of the old office.
+	publish(t, st, `"rules":[{"name":"Archivia","on":"submission.status_changed",
+	  "when":{"properties":{"status":{"const":"in_charge"}}},"then":[{"route":"archivio"}]}]`)
+	s4 := submission(`{}`)
+	s4.Version = 2
+	if err := st.subs.CreateSubmission(ctx, s4, ""); err != nil {
+		t.Fatal(err)
+	}
+	me := "u1"
+	got, err = w.Apply(ctx, s4.ID, modulario.Change{Actor: "u1", Status: modulario.StatusInCharge, Assign: &me})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Office != "archivio" || got.Assignee != "" {
+		t.Fatalf("taken in charge and moved by a rule: office %q assignee %q", got.Office, got.Assignee)
+	}
 }

@@ -95,6 +95,16 @@ func (s *Server) stepSubmit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if action := values.Get("_action"); action == "save" || action == "back" {
+		// A text over the length cap was not kept: saving or leaving the
+		// step now would lose it without a word, so show it with its error.
+		if refused := refusedValues(decodeErrs); len(refused) > 0 {
+			if err := s.save(c, ss); err != nil {
+				return err
+			}
+			return s.renderStep(c, ss, n, ss.Form.Evaluate(ss.Data), values, refused, http.StatusUnprocessableEntity)
+		}
+	}
 	if done, err := s.stepAction(c, ss, n, values.Get("_action")); done || err != nil {
 		return err
 	}
@@ -236,6 +246,17 @@ func visibleErrors(state *schemas.State, errs []schemas.FieldError) []schemas.Fi
 	var out []schemas.FieldError
 	for _, e := range errs {
 		if state.Visible(e.Pointer) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// refusedValues returns the errors of posted values that were not kept.
+func refusedValues(errs []schemas.FieldError) []schemas.FieldError {
+	var out []schemas.FieldError
+	for _, e := range errs {
+		if e.Refused {
 			out = append(out, e)
 		}
 	}

@@ -198,3 +198,21 @@ func TestAPITooManyParts(t *testing.T) {
 	ct, body := manyParts(1001)()
 	e.post(apiPath, ct, body).expect(t, http.StatusBadRequest, `"detail":"La richiesta contiene troppi campi."`)
 }
+
+// TestSaveKeepsRefusedTextVisible: a text over its length cap is not kept,
+// so "Salva e continua dopo" and "Indietro" show the step with the error
+// instead of saving or leaving without it.
+func TestSaveKeepsRefusedTextVisible(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	step := e.start()
+	for _, action := range []string{"save", "back"} {
+		e.postForm(step, url.Values{"_action": {action}, "/descrizione": {strings.Repeat("x", 601)}}).
+			expect(t, http.StatusUnprocessableEntity, "Inserisci al massimo 600 caratteri")
+	}
+	// Within the cap, CRLF counted as one character, saving goes on.
+	text := strings.TrimSuffix(strings.Repeat(strings.Repeat("x", 59)+"\r\n", 10), "\r\n") // 599 characters, 608 bytes
+	if r := e.postForm(step, url.Values{"_action": {"save"}, "/descrizione": {text}}); r.Status == http.StatusUnprocessableEntity {
+		t.Fatalf("a text of 599 characters with CRLF line breaks was refused: %.300s", r.Body)
+	}
+}

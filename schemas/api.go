@@ -247,4 +247,7 @@ type Form struct {
 type FieldError struct {
 	Pointer string `json:"pointer"` // JSON pointer of the answer ("" = whole form)
 	Message string `json:"message"` // for the citizen, in the requested language
+	// Refused marks a posted value that was not kept at all (over the
+	// length cap), so a step saved or left with it would lose the text.
+	Refused bool `json:"-"`
 }

@@ -165,7 +165,7 @@ func TestTickedCheckboxSetsOffDependents(t *testing.T) {
 		t.Errorf("Prune kept the answer of a hidden field: %v", got)
 	}
 	ticked := f.Validate(map[string]any{"azienda": true, "ragione": "AB"}, "it")
-	want := []FieldError{{"/ragione", "Inserisci almeno 3 caratteri"}, {"/sede", "Questo campo è obbligatorio"}}
+	want := []FieldError{{Pointer: "/ragione", Message: "Inserisci almeno 3 caratteri"}, {Pointer: "/sede", Message: "Questo campo è obbligatorio"}}
 	if !reflect.DeepEqual(ticked, want) {
 		t.Errorf("ticked: %v", ticked)
 	}
@@ -192,13 +192,13 @@ func TestCountMessagesAndYesNo(t *testing.T) {
 		"conferma":{"type":"boolean","oneOf":[{"const":true,"title":"Confermo"},{"const":false,"title":"Non confermo"}]}}}`,
 		`{"fields":{"residente":{"widget":"radio"},"conferma":{"widget":"radio"}}}`)))
 	errs := f.Validate(map[string]any{"scelte": []any{"a", "b"}, "membri": []any{map[string]any{}, map[string]any{}}, "sigla": "ab"}, "it")
-	want := []FieldError{{"/scelte", "Seleziona al massimo un'opzione"}, {"/membri", "Puoi aggiungere al massimo un elemento"},
-		{"/sigla", "Inserisci al massimo un carattere"}}
+	want := []FieldError{{Pointer: "/scelte", Message: "Seleziona al massimo un'opzione"}, {Pointer: "/membri", Message: "Puoi aggiungere al massimo un elemento"},
+		{Pointer: "/sigla", Message: "Inserisci al massimo un carattere"}}
 	if !reflect.DeepEqual(errs, want) {
 		t.Errorf("it: %v", errs)
 	}
 	if errs := f.Validate(map[string]any{"membri": []any{}, "sigla": ""}, "en"); !reflect.DeepEqual(errs,
-		[]FieldError{{"/membri", "Add at least one item"}, {"/sigla", "Enter at least one character"}}) {
+		[]FieldError{{Pointer: "/membri", Message: "Add at least one item"}, {Pointer: "/sigla", Message: "Enter at least one character"}}) {
 		t.Errorf("en: %v", errs)
 	}
 	res, conf := f.FieldAt("/residente"), f.FieldAt("/conferma")

@@ -87,7 +87,7 @@ func (d *stepDecoder) field(out map[string]any, fl *Field, ptr string) {
 		if !posted {
 			return
 		}
-		s := strings.TrimSpace(raw[len(raw)-1])
+		s := strings.TrimSpace(normalizeNewlines(raw[len(raw)-1]))
 		switch {
 		case s == "":
 			DeletePointer(out, ptr)
@@ -184,7 +184,7 @@ func (d *stepDecoder) tooLong(fl *Field, ptr, s string) bool {
 	if len(s) <= limit || utf8.RuneCountInString(s) <= limit {
 		return false
 	}
-	d.errs = append(d.errs, FieldError{Pointer: ptr, Message: countMessage("maxLength", limit, d.lang)})
+	d.errs = append(d.errs, FieldError{Pointer: ptr, Message: countMessage("maxLength", limit, d.lang), Refused: true})
 	return true
 }
 
@@ -225,4 +225,14 @@ func isTrue(s string) bool {
 		return true
 	}
 	return false
+}
+
+// normalizeNewlines turns the CRLF (and lone CR) line breaks that browsers
+// post for a textarea into LF, so a text counts as many characters as the
+// browser's maxlength let the citizen type.
+func normalizeNewlines(s string) string {
+	if !strings.Contains(s, "\r") {
+		return s
+	}
+	return strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")
 }

@@ -56,7 +56,7 @@ func TestSeedDefaults(t *testing.T) {
 	// A default inside a group answers the group: its required fields are
 	// then asked for, as they are when the citizen types any of them.
 	errs := f.Validate(f.Prune(f.SeedDefaults(nil)), "it")
-	if want := []FieldError{{"/sede/via", "Questo campo è obbligatorio"}}; !reflect.DeepEqual(errs, want) {
+	if want := []FieldError{{Pointer: "/sede/via", Message: "Questo campo è obbligatorio"}}; !reflect.DeepEqual(errs, want) {
 		t.Errorf("a draft with only its defaults: %v", errs)
 	}
 }
@@ -120,8 +120,8 @@ func TestExamplesInMessagesAreAccepted(t *testing.T) {
 	}
 	errs := f.ValidateDocument(map[string]any{"giorno": "31/12/2025", "quando": "2025-12-31 14:30"}, "it")
 	want := []FieldError{
-		{"/giorno", "Inserisci una data valida nella forma AAAA-MM-GG, ad esempio 2025-12-31"},
-		{"/quando", "Inserisci una data e un orario validi nella forma AAAA-MM-GGTHH:MM, ad esempio 2025-12-31T14:30"},
+		{Pointer: "/giorno", Message: "Inserisci una data valida nella forma AAAA-MM-GG, ad esempio 2025-12-31"},
+		{Pointer: "/quando", Message: "Inserisci una data e un orario validi nella forma AAAA-MM-GGTHH:MM, ad esempio 2025-12-31T14:30"},
 	}
 	if !reflect.DeepEqual(errs, want) {
 		t.Errorf("ValidateDocument = %v", errs)

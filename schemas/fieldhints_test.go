@@ -51,8 +51,8 @@ func TestValidateLengthCap(t *testing.T) {
 		"membri": []any{map[string]any{"nome": over}},
 	}
 	want := []FieldError{
-		{"/codice", "Inserisci al massimo 1000 caratteri"},
-		{"/membri/0/nome", "Inserisci al massimo 1000 caratteri"},
+		{Pointer: "/codice", Message: "Inserisci al massimo 1000 caratteri"},
+		{Pointer: "/membri/0/nome", Message: "Inserisci al massimo 1000 caratteri"},
 	}
 	if got := f.Validate(data, "it"); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)
@@ -95,6 +95,24 @@ func TestDecodeStepLengthCap(t *testing.T) {
 	}
 }
 
+// TestDecodeStepCRLF checks that a textarea's CRLF line breaks count as one
+// character, as the browser's maxlength counts them, and are stored as LF.
+func TestDecodeStepCRLF(t *testing.T) {
+	f := capForm(t)
+	// 11 lines of 90 characters: 1,000 for the browser, 1,010 as posted.
+	text := strings.TrimSuffix(strings.Repeat(strings.Repeat("x", 90)+"\r\n", 11), "\r\n")
+	out, errs := f.DecodeStep(1, map[string]any{}, url.Values{"/riga": {text}, "/breve": {"a\rb"}}, "it")
+	if len(errs) != 0 {
+		t.Fatalf("errors %v", errs)
+	}
+	if got := out["riga"].(string); strings.Contains(got, "\r") || len([]rune(got)) != 1000 {
+		t.Errorf("stored %d characters, CR kept: %v", len([]rune(got)), strings.Contains(got, "\r"))
+	}
+	if out["breve"] != "a\nb" {
+		t.Errorf("lone CR stored as %q", out["breve"])
+	}
+}
+
 // TestFormatMessages checks ui errorMessage and the example hint.
 func TestFormatMessages(t *testing.T) {
 	f := mustLoad(t, []byte(`{"slug":"prova","title":"Prova","privacy":"Informativa.","schema":{"type":"object","properties":{
@@ -108,11 +126,11 @@ func TestFormatMessages(t *testing.T) {
 		"email":{"errorMessage":"Inserisci l'indirizzo email del tuo ufficio"}}}}`))
 	data := map[string]any{"utente": "123", "pratica": "12", "sigla": "x", "email": "no", "cf": "no"}
 	want := []FieldError{
-		{"/utente", "Inserisci le 8 cifre del codice utente, ad esempio 00123456"},
-		{"/pratica", "Il valore non è nel formato richiesto, ad esempio P-12"},
-		{"/sigla", "Il valore non è nel formato richiesto"},
-		{"/email", "Inserisci l'indirizzo email del tuo ufficio"},
-		{"/cf", "Inserisci un codice fiscale valido (16 caratteri, es. RSSMRA85T10A562S)"},
+		{Pointer: "/utente", Message: "Inserisci le 8 cifre del codice utente, ad esempio 00123456"},
+		{Pointer: "/pratica", Message: "Il valore non è nel formato richiesto, ad esempio P-12"},
+		{Pointer: "/sigla", Message: "Il valore non è nel formato richiesto"},
+		{Pointer: "/email", Message: "Inserisci l'indirizzo email del tuo ufficio"},
+		{Pointer: "/cf", Message: "Inserisci un codice fiscale valido (16 caratteri, es. RSSMRA85T10A562S)"},
 	}
 	if got := f.Validate(data, "it"); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v\nwant %v", got, want)

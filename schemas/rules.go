@@ -14,7 +14,7 @@ import (
 
 // BuiltinTemplates are the names of the notification templates every form
 // has; a form's own templates override them by name.
-var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato", "integrazione-ricevuta", "link-pratica",
+var BuiltinTemplates = []string{"richiesta-ricevuta", "nuova-richiesta", "aggiornamento-stato", "aggiornamento-stato-ufficio", "integrazione-ricevuta", "link-pratica",
 	"promemoria-appuntamento", "appuntamento-annullato", "appuntamento-spostato"}
 
 // Placeholders are the template placeholders besides {{risposta.NAME}}.

@@ -39,21 +39,21 @@ func TestValidateMessages(t *testing.T) {
 		"cf":     "RSSMRA85T10A562X", "vietato": "no", "mai": "x", "extra": 1,
 	}
 	wantIT := []FieldError{
-		{"/nome", "Inserisci al massimo 5 caratteri"},
-		{"/codice", "Il valore non è nel formato richiesto"},
-		{"/eta", "Inserisci un numero non inferiore a 0"},
-		{"/quota", "Inserisci un numero minore di 1,5"},
-		{"/colore", "Scegli una delle opzioni proposte"},
-		{"/tipo", "Scegli una delle opzioni proposte"},
-		{"/consenso", "Seleziona questa casella per continuare"},
-		{"/servizi", "Seleziona al massimo 2 opzioni"},
-		{"/membri", "Puoi aggiungere al massimo un elemento"},
-		{"/membri/0/nome", "Questo campo è obbligatorio"},
-		{"/email", "Questo campo è obbligatorio"},
-		{"/cf", "Inserisci un codice fiscale valido (16 caratteri, es. RSSMRA85T10A562S)"},
-		{"/vietato", "Il valore inserito non è ammesso"},
-		{"/mai", "Questo campo non è ammesso"},
-		{"/extra", "Campo non previsto"},
+		{Pointer: "/nome", Message: "Inserisci al massimo 5 caratteri"},
+		{Pointer: "/codice", Message: "Il valore non è nel formato richiesto"},
+		{Pointer: "/eta", Message: "Inserisci un numero non inferiore a 0"},
+		{Pointer: "/quota", Message: "Inserisci un numero minore di 1,5"},
+		{Pointer: "/colore", Message: "Scegli una delle opzioni proposte"},
+		{Pointer: "/tipo", Message: "Scegli una delle opzioni proposte"},
+		{Pointer: "/consenso", Message: "Seleziona questa casella per continuare"},
+		{Pointer: "/servizi", Message: "Seleziona al massimo 2 opzioni"},
+		{Pointer: "/membri", Message: "Puoi aggiungere al massimo un elemento"},
+		{Pointer: "/membri/0/nome", Message: "Questo campo è obbligatorio"},
+		{Pointer: "/email", Message: "Questo campo è obbligatorio"},
+		{Pointer: "/cf", Message: "Inserisci un codice fiscale valido (16 caratteri, es. RSSMRA85T10A562S)"},
+		{Pointer: "/vietato", Message: "Il valore inserito non è ammesso"},
+		{Pointer: "/mai", Message: "Questo campo non è ammesso"},
+		{Pointer: "/extra", Message: "Campo non previsto"},
 	}
 	got := f.Validate(data, "it")
 	if !reflect.DeepEqual(got, wantIT) {
@@ -66,10 +66,10 @@ func TestValidateMessages(t *testing.T) {
 	}
 	small := f.Validate(map[string]any{"email": "nome@", "nome": "M", "quota": 0.3, "servizi": []any{}}, "en")
 	wantSmall := []FieldError{
-		{"/nome", "Enter at least 2 characters"},
-		{"/quota", "Enter a multiple of 0.25"},
-		{"/servizi", "Select at least one option"},
-		{"/email", "Enter a valid email address, for example name@example.com"},
+		{Pointer: "/nome", Message: "Enter at least 2 characters"},
+		{Pointer: "/quota", Message: "Enter a multiple of 0.25"},
+		{Pointer: "/servizi", Message: "Select at least one option"},
+		{Pointer: "/email", Message: "Enter a valid email address, for example name@example.com"},
 	}
 	if !reflect.DeepEqual(small, wantSmall) {
 		t.Errorf("en:\n got %v\nwant %v", small, wantSmall)
@@ -81,7 +81,7 @@ func TestValidateSegnalazioneFlow(t *testing.T) {
 	data := f.Prune(map[string]any{"tipo": "altro", "descrizione": "Lampione spento da giorni",
 		"email": "anna@esempio.it", "gravita": "alta"})
 	errs := f.Validate(data, "it")
-	want := []FieldError{{"/specifica", "Questo campo è obbligatorio"}}
+	want := []FieldError{{Pointer: "/specifica", Message: "Questo campo è obbligatorio"}}
 	if !reflect.DeepEqual(errs, want) {
 		t.Errorf("got %v, want %v", errs, want)
 	}
