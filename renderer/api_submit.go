@@ -127,7 +127,7 @@ func (s *Server) deleteAttachments(ctx context.Context, list []modulario.Attachm
 func writeAPIErrors(c echo.Context, lang string, errs []schemas.FieldError) error {
 	p := &apiProblem{problem: &problem{
 		Type: "about:blank", Title: statusTitle(lang, http.StatusUnprocessableEntity),
-		Status: http.StatusUnprocessableEntity, Detail: errorCount(lang, len(errs)), Errors: errs,
+		Status: http.StatusUnprocessableEntity, Detail: plural(lang, "errors.count", len(errs)), Errors: errs,
 	}}
 	if len(errs) > maxAPIErrors {
 		p.Errors, p.TotalErrors = errs[:maxAPIErrors], len(errs)

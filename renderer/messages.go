@@ -54,8 +54,8 @@ var msg = i18n.Catalog{
 		"step.content_type":   "Il modulo non è arrivato nel formato previsto e non è stato salvato: invialo di nuovo dalla pagina del passo.",
 		"step.bad_text":       "Il testo contiene caratteri non validi (caratteri di controllo o codifica errata): correggilo e invia di nuovo.",
 
-		"errors.one":   "C'è 1 errore",
-		"errors.count": "Ci sono %d errori",
+		"errors.count_one": "C'è %d errore",
+		"errors.count":     "Ci sono %d errori",
 
 		"field.choose":   "Seleziona un'opzione",
 		"field.required": "obbligatorio",
@@ -250,8 +250,8 @@ var msg = i18n.Catalog{
 		"step.content_type":   "The form did not arrive in the expected format and was not saved: send it again from the page of the step.",
 		"step.bad_text":       "The text contains invalid characters (control characters or a wrong encoding): correct it and send it again.",
 
-		"errors.one":   "There is 1 error",
-		"errors.count": "There are %d errors",
+		"errors.count_one": "There is %d error",
+		"errors.count":     "There are %d errors",
 
 		"field.choose":   "Choose an option",
 		"field.required": "required",

@@ -58,7 +58,7 @@ func (t tr) T(key string, args ...any) string { return msg.T(t.Lang, key, args..
 
 // ErrorCount is the heading of an error summary: "C'è 1 errore", "Ci sono
 // 3 errori".
-func (t tr) ErrorCount(n int) string { return errorCount(t.Lang, n) }
+func (t tr) ErrorCount(n int) string { return plural(t.Lang, "errors.count", n) }
 
 // Plural is the message key+"_one" when n is 1, else key, formatted with n:
 // "Hai dato 1 stella su 5", "Hai dato 3 stelle su 5".
@@ -84,15 +84,6 @@ func (t tr) AuthorLang() template.HTMLAttr {
 		return ""
 	}
 	return template.HTMLAttr(` lang="` + authorLang + `"`)
-}
-
-// errorCount says how many errors there are, singular or plural; the HTML
-// summaries and the API's problem details share it.
-func errorCount(lang string, n int) string {
-	if n == 1 {
-		return msg.T(lang, "errors.one")
-	}
-	return msg.T(lang, "errors.count", n)
 }
 
 // crumb is one breadcrumb item; the last one has no URL.
